@@ -1,0 +1,240 @@
+//! Command-line definitions (clap derive). Nothing here does any work.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str = "lode — a Datalog rule engine for critical-mineral partnership risk
+
+Facts live in TOML scenarios (every fact cites its source), rules in rules/*.dl compiled into this
+binary. lode derives risk levels, concentration, diversification options, transit exposure and
+initiative effects, and explains every conclusion down to its cited facts.";
+
+const AFTER: &str = "Examples:
+  lode run                                   conclusions of the bundled baseline
+  lode run scenarios/seed-claims.toml --relation RiskLevel
+  lode explain 'RiskLevel(USA, gallium, refining, critical)'
+  lode diff scenarios/baseline.toml scenarios/china-transit-closed.toml
+  lode sweep --cut supplier
+
+Exit codes: 0 ok, 1 a check or expectation failed (or `diff` found a difference), 2 bad usage or input.";
+
+#[derive(Debug, Parser)]
+#[command(name = "lode", version, about = ABOUT, after_help = AFTER)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output format of conclusion listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// A readable table per relation.
+    #[default]
+    Table,
+    /// One JSON document with named fields.
+    Json,
+}
+
+/// Output format of proofs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ProofFormat {
+    /// An indented tree.
+    #[default]
+    Text,
+    /// Nested JSON with stable field names.
+    Json,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// What a sweep makes unavailable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CutKind {
+    /// A supplier country stops supplying each consumer (an export ban on every mineral).
+    Supplier,
+    /// A transit route of a landlocked country closes.
+    Route,
+    /// An initiative fails.
+    Initiative,
+}
+
+/// Target of `lode export`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportTarget {
+    /// A Soufflé program directory: rules.dl plus one .facts file per input relation.
+    Souffle,
+    /// One answer-set program (clingo / gringo).
+    Asp,
+}
+
+/// Options of every command that evaluates a scenario.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EvalArgs {
+    /// Override a [params] entry, e.g. `--set dominant_share=40` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Judge dated facts and events on this date (YYYY-MM-DD) instead of the scenario's `as_of`.
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate a scenario and print its conclusions.
+    ///
+    /// Without SCENARIO, runs the bundled baseline (scenarios/baseline.toml, embedded in the
+    /// binary), so it works from any directory.
+    Run {
+        /// Scenario file; default: the bundled baseline.
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Only these relations (repeatable); any relation, input or derived, may be named.
+        #[arg(long = "relation", short = 'r', value_name = "NAME")]
+        relations: Vec<String>,
+        /// Show the confidence of each conclusion (weakest source quality on its best proof).
+        #[arg(long)]
+        confidence: bool,
+        /// Keep only conclusions at or above this confidence (solid, approximate, derived, claim).
+        #[arg(long = "min-confidence", value_name = "QUALITY")]
+        min_confidence: Option<String>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Validate scenarios without evaluating them.
+    Check {
+        /// Scenario files (at least one).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
+    /// Print the merged facts of a scenario, each with the file and line it came from.
+    Show {
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Explain why a conclusion holds (or, with --why-not, why it does not).
+    ///
+    /// QUERY is a relation and its fields, as `lode run` prints them:
+    /// 'RiskLevel(USA, gallium, refining, critical)'. `_` matches any value; named fields are
+    /// accepted too: 'RiskLevel(consumer=USA, mineral=gallium, stage=refining, level=_)'.
+    Explain {
+        /// [SCENARIO] QUERY: the scenario is optional (default: the bundled baseline).
+        #[arg(required = true, num_args = 1..=2, value_name = "[SCENARIO] QUERY")]
+        args: Vec<String>,
+        /// Explain why the conclusion does not hold.
+        #[arg(long = "why-not")]
+        why_not: bool,
+        /// Cut the proof tree at this depth.
+        #[arg(long)]
+        depth: Option<usize>,
+        #[arg(long, value_enum, default_value_t)]
+        format: ProofFormat,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// List every relation and every rule, with its place and its doc line.
+    Rules {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Report which rules fired at least once over the given scenarios.
+    Coverage {
+        /// Scenario files; default: every .toml in scenarios/.
+        scenarios: Vec<PathBuf>,
+        /// Exit 1 if fewer than this percentage of rules fired.
+        #[arg(long = "fail-under", value_name = "PCT")]
+        fail_under: Option<f64>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Check the [[expect]] entries of scenarios; exit 1 on any failure.
+    Test {
+        /// Scenario files; default: every .toml in scenarios/.
+        scenarios: Vec<PathBuf>,
+    },
+    /// Compare the conclusions of two scenarios; exit 1 if they differ.
+    Diff {
+        a: PathBuf,
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// For each change, show the facts that differ and carry it.
+        #[arg(long)]
+        explain: bool,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Make each supplier, route or initiative (or each pair) unavailable in turn, and rank the damage.
+    Sweep {
+        scenario: Option<PathBuf>,
+        #[arg(long, value_enum)]
+        cut: CutKind,
+        /// Cut items one at a time (1) or in pairs (2).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+        k: u8,
+        /// Show only the first N disruptions.
+        #[arg(long)]
+        top: Option<usize>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Write the rules and a scenario's facts for Soufflé or clingo.
+    Export {
+        #[arg(long, value_enum)]
+        to: ExportTarget,
+        /// Output: a directory (souffle) or a file (asp).
+        out: PathBuf,
+        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Generate a synthetic, valid scenario of a given size.
+    Gen {
+        /// Approximate number of facts.
+        #[arg(long, default_value_t = 1000)]
+        facts: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Output file (default: standard output).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
+    /// Write a self-contained HTML report.
+    Report {
+        scenario: Option<PathBuf>,
+        /// Highlight changes against this scenario.
+        #[arg(long)]
+        against: Option<PathBuf>,
+        #[arg(long, short = 'o', default_value = "report.html")]
+        out: PathBuf,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Show when each conclusion starts and stops holding between two dates.
+    Timeline {
+        scenario: Option<PathBuf>,
+        #[arg(long, value_name = "DATE")]
+        from: String,
+        #[arg(long, value_name = "DATE")]
+        to: String,
+        #[arg(long = "relation", short = 'r', value_name = "NAME")]
+        relations: Vec<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
+    /// Compare lode's conclusions with published criticality assessments (writes docs/validation.md).
+    Validate {
+        #[arg(long, default_value = "../shared/data/minerals")]
+        data: PathBuf,
+        /// Write the markdown report here (default: standard output).
+        #[arg(long, short = 'o')]
+        out: Option<PathBuf>,
+    },
+}

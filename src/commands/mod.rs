@@ -1,0 +1,100 @@
+//! One module per subcommand: each turns parsed arguments into an [`Outcome`], calling the
+//! pipeline (`scenario` → `lower` → `engine` → …) and handing data to `report` for formatting.
+
+mod check;
+mod run;
+
+use crate::cli::{Cli, Command, EvalArgs};
+use crate::error::{suggest, Error};
+use crate::lower::{self, Facts, Options};
+use crate::scenario::{self, Date, Scenario};
+use std::path::{Path, PathBuf};
+
+/// What a command produced: text for standard output, and the exit code.
+#[derive(Debug)]
+pub struct Outcome {
+    pub stdout: String,
+    /// 0 ok, 1 a check failed or a difference was found.
+    pub code: u8,
+}
+
+impl Outcome {
+    pub fn ok(stdout: String) -> Self {
+        Outcome { stdout, code: 0 }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
+    match cli.command {
+        Command::Run {
+            scenario,
+            format,
+            relations,
+            confidence,
+            min_confidence,
+            eval,
+        } => run::run(scenario.as_deref(), format, &relations, confidence, min_confidence.as_deref(), &eval),
+        Command::Check { scenarios } => check::check(&scenarios),
+        _ => Err(Error::usage("this command is not available yet", None)),
+    }
+}
+
+/// Parses `--as-of` and `--set` into lowering options.
+pub fn options(eval: &EvalArgs) -> Result<Options, Error> {
+    let as_of = match &eval.as_of {
+        None => None,
+        Some(s) => Some(Date::parse(s).ok_or_else(|| {
+            Error::usage(
+                format!("`--as-of {s}` is not a date"),
+                Some("write it as YYYY-MM-DD, e.g. --as-of 2026-11-28".into()),
+            )
+        })?),
+    };
+    let set = eval.set.iter().map(|s| lower::parse_set(s)).collect::<Result<Vec<_>, _>>()?;
+    Ok(Options { as_of, set })
+}
+
+/// Loads, merges, validates and lowers a scenario (`None`: the bundled baseline).
+pub fn open(path: Option<&Path>, eval: &EvalArgs) -> Result<(Scenario, Facts), Error> {
+    let opts = options(eval)?;
+    let s = scenario::load(path)?;
+    let facts = lower::lower(&s, &opts)?;
+    Ok((s, facts))
+}
+
+/// Resolves relation names given on the command line (case-insensitive, with suggestions).
+pub fn relation_ids(names: &[String]) -> Result<Vec<usize>, Error> {
+    let prog = crate::datalog::program();
+    names
+        .iter()
+        .map(|n| {
+            prog.relations
+                .iter()
+                .position(|r| r.name.eq_ignore_ascii_case(n))
+                .ok_or_else(|| {
+                    let help = suggest(n, prog.relations.iter().map(|r| r.name.as_str()))
+                        .unwrap_or_else(|| "`lode rules` lists every relation".into());
+                    Error::usage(format!("unknown relation `{n}`"), Some(help))
+                })
+        })
+        .collect()
+}
+
+/// The scenario files of a directory listing, or `scenarios/*.toml` when none are given.
+pub fn scenario_files(given: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    if !given.is_empty() {
+        return Ok(given.to_vec());
+    }
+    let dir = Path::new("scenarios");
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::Io {
+        path: "scenarios/".into(),
+        reason: format!("{e}; run from the repository root or name the scenarios"),
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,18 @@
+//! lode: a Datalog rule engine that assesses critical-mineral partnership risk.
+//!
+//! The pipeline, one module per step: [`scenario`] (read and merge TOML) → [`lower`] (validate,
+//! intern; [`aggregate`] adds computed facts) → [`engine`] (crepe) → [`explain`] / [`diff`] →
+//! [`report`] (the only place that formats output). See ARCHITECTURE.md.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod aggregate;
+pub mod datalog;
+pub mod engine;
+pub mod error;
+pub mod lower;
+pub mod model;
+pub mod params;
+pub mod scenario;
+pub mod cli;
+pub mod commands;
+pub mod report;

@@ -1,0 +1,563 @@
+//! Step 2: validate a merged scenario against itself and lower it to interned input facts.
+//!
+//! Every input error that needs more than one fact to see — an undeclared country, shares past
+//! 100 %, a horizon before its start — is raised here, all of them in one pass. After this
+//! step nothing looks at the TOML again: later stages work on [`Facts`] only, and every tuple
+//! keeps an [`Origin`] so explain can cite it.
+
+use crate::datalog::rel;
+use crate::error::{suggest, Error, Problem, SourceFile};
+use crate::model::{Database, Sym, Symbols, Tuple, Value};
+use crate::params::{self, percent_to_bp};
+use crate::scenario::{Date, Fact, Loc, Scenario, Val};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where an input tuple came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A scenario fact: index into [`Scenario::facts`].
+    Fact(usize),
+    /// A parameter: from the scenario file, from `--set`, or the default.
+    Param { name: String, from: ParamFrom },
+    /// Computed in Rust before evaluation from the listed input tuples.
+    Computed { formula: String, inputs: Vec<(usize, Tuple)> },
+    /// Added by a sweep or what-if cut, not by any file.
+    Cut { what: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamFrom {
+    File(Loc),
+    CommandLine,
+    Default,
+}
+
+/// The input facts of one evaluation: tuples per input relation, each with its origin.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub syms: Symbols,
+    /// Input relations only; derived relations are empty.
+    pub db: Database,
+    /// Parallel to `db`: `origins[rel][i]` is the origin of `db.rel(rel)[i]`.
+    pub origins: Vec<Vec<Origin>>,
+    /// The date dated facts and events were judged at.
+    pub as_of: Date,
+}
+
+impl Facts {
+    pub fn add(&mut self, rel: usize, t: Tuple, origin: Origin) {
+        self.db.push(rel, t);
+        if self.origins.len() <= rel {
+            self.origins.resize(rel + 1, Vec::new());
+        }
+        self.origins[rel].push(origin);
+    }
+
+    /// Replaces a relation's tuples (used for computed relations and cuts).
+    pub fn set(&mut self, rel: usize, tuples: Vec<(Tuple, Origin)>) {
+        let (ts, os): (Vec<_>, Vec<_>) = tuples.into_iter().unzip();
+        self.db.set(rel, ts);
+        if self.origins.len() <= rel {
+            self.origins.resize(rel + 1, Vec::new());
+        }
+        self.origins[rel] = os;
+    }
+
+    /// Every origin of a tuple of an input relation.
+    pub fn origins_of(&self, rel: usize, t: &[Value]) -> Vec<&Origin> {
+        self.db
+            .rel(rel)
+            .iter()
+            .zip(self.origins.get(rel).map_or(&[][..], Vec::as_slice))
+            .filter(|(x, _)| &***x == t)
+            .map(|(_, o)| o)
+            .collect()
+    }
+
+    pub fn sym(&self, s: &str) -> Option<Sym> {
+        self.syms.get(s)
+    }
+}
+
+/// Options of a lowering that come from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `--as-of`: overrides the scenario's date.
+    pub as_of: Option<Date>,
+    /// `--set name=value`, already parsed.
+    pub set: Vec<(String, f64)>,
+}
+
+/// Parses one `--set name=value` argument.
+pub fn parse_set(arg: &str) -> Result<(String, f64), Error> {
+    let Some((name, value)) = arg.split_once('=') else {
+        return Err(Error::usage(
+            format!("`--set {arg}` is not of the form name=value"),
+            Some("e.g. --set dominant_share=40".into()),
+        ));
+    };
+    let name = name.trim();
+    if params::spec(name).is_none() {
+        let names: Vec<&str> = params::PARAMS.iter().map(|p| p.name).collect();
+        let help = suggest(name, names.iter().copied())
+            .unwrap_or_else(|| format!("known parameters: {}", names.join(", ")));
+        return Err(Error::usage(format!("unknown parameter `{name}` in --set"), Some(help)));
+    }
+    let v: f64 = value.trim().parse().map_err(|_| {
+        Error::usage(
+            format!("`{}` is not a number in `--set {arg}`", value.trim()),
+            Some("give a plain number, e.g. --set reliance_high=40".into()),
+        )
+    })?;
+    params::check(name, v).map_err(|m| Error::usage(m, None))?;
+    Ok((name.to_string(), v))
+}
+
+fn is_country_id(s: &str) -> bool {
+    (2..=8).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn is_lower_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+struct Lowerer<'a> {
+    s: &'a Scenario,
+    problems: Vec<Problem>,
+    facts: Facts,
+    countries: BTreeSet<String>,
+    minerals: BTreeSet<String>,
+    stages: BTreeSet<String>,
+    partnerships: BTreeSet<String>,
+    initiatives: BTreeSet<String>,
+    events: BTreeSet<String>,
+    /// Per table, the current (latest up to the reference year) year of each group.
+    current: BTreeMap<&'static str, BTreeMap<Vec<String>, i64>>,
+}
+
+/// What a reference must name.
+#[derive(Clone, Copy)]
+enum RefKind {
+    Country,
+    Mineral,
+    Stage,
+    Partnership,
+    Event,
+}
+
+impl Lowerer<'_> {
+    fn problem(&mut self, loc: &Loc, msg: impl Into<String>) -> &mut Problem {
+        self.problems.push(self.s.problem(loc, msg));
+        let last = self.problems.len() - 1;
+        &mut self.problems[last]
+    }
+
+    /// Checks that `fact.key` names a declared thing; reports and returns false if not.
+    fn check_ref(&mut self, fact: &Fact, key: &str, value: &str, kind: RefKind) -> bool {
+        let (set, what, hint) = match kind {
+            RefKind::Country => (&self.countries, "country", "declare it with [[country]]"),
+            RefKind::Mineral => (&self.minerals, "mineral", "declare it with [[mineral]]"),
+            RefKind::Stage => (&self.stages, "stage", "declare it with [[stage]]"),
+            RefKind::Partnership => (&self.partnerships, "partnership", "declare it with [[partnership]]"),
+            RefKind::Event => (&self.events, "event", "name the id of an [[event]]"),
+        };
+        if set.contains(value) {
+            return true;
+        }
+        let help = suggest(value, set.iter().map(String::as_str)).unwrap_or_else(|| hint.to_string());
+        let loc = fact.span_of(key);
+        let p = self.problem(&loc, format!("unknown {what} `{value}` in `{}`", fact.table.name));
+        p.label = format!("not a declared {what}");
+        p.help = Some(help);
+        false
+    }
+
+    fn sym(&mut self, s: &str) -> Value {
+        Value::Sym(self.facts.syms.intern(s))
+    }
+
+    fn in_window(&self, f: &Fact) -> bool {
+        let d = self.facts.as_of;
+        f.date("from").is_none_or(|x| x <= d) && f.date("until").is_none_or(|x| d <= x)
+    }
+}
+
+/// Validates and lowers a merged scenario. All problems of the scenario are reported together.
+pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
+    let as_of = opts
+        .as_of
+        .or(s.meta.as_of)
+        .unwrap_or(Date { year: s.meta.reference_year as i32, month: 7, day: 1 });
+    let n = crate::datalog::program().relations.len();
+    let mut l = Lowerer {
+        s,
+        problems: Vec::new(),
+        facts: Facts {
+            syms: Symbols::new(),
+            db: Database::empty(n),
+            origins: vec![Vec::new(); n],
+            as_of,
+        },
+        countries: BTreeSet::new(),
+        minerals: BTreeSet::new(),
+        stages: BTreeSet::new(),
+        partnerships: BTreeSet::new(),
+        initiatives: BTreeSet::new(),
+        events: BTreeSet::new(),
+        current: BTreeMap::new(),
+    };
+    for (table, group) in YEAR_GROUPS {
+        l.current.insert(table, current_years(s, table, group));
+    }
+    declarations(&mut l);
+    for (i, f) in s.facts.iter().enumerate() {
+        lower_fact(&mut l, i, f);
+    }
+    sums(&mut l, opts);
+    lower_params(&mut l, opts);
+    if !l.problems.is_empty() {
+        let name = s.files.last().map_or("scenario", |f: &SourceFile| f.name.as_str()).to_string();
+        // Report in file order, so the list reads top to bottom.
+        l.problems.sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
+        return Err(Error::invalid(&name, l.problems));
+    }
+    let mut facts = l.facts;
+    crate::aggregate::compute(&mut facts);
+    Ok(facts)
+}
+
+fn declarations(l: &mut Lowerer<'_>) {
+    let s = l.s;
+    for (i, f) in s.facts.iter().enumerate() {
+        let id = f.str("id").to_string();
+        match f.table.name {
+            "country" => {
+                let bloc = f.str("kind") == "bloc";
+                let ok = if bloc { is_country_id(&id) } else { id.len() == 3 && is_country_id(&id) };
+                if !ok {
+                    let loc = f.span_of("id");
+                    let p = l.problem(&loc, format!("`{id}` is not an ISO 3166 alpha-3 country id"));
+                    p.help = Some(if bloc {
+                        "a bloc id is 2–8 upper-case letters or digits, e.g. EU27".into()
+                    } else {
+                        "use three upper-case letters, e.g. MNG; for a bloc set kind = \"bloc\"".into()
+                    });
+                    continue;
+                }
+                if let Some(g) = f.num("governance") {
+                    if !(0.0..=1.0).contains(&g) {
+                        let loc = f.span_of("governance");
+                        l.problem(&loc, format!("governance must be between 0 and 1 (WGI normalised), found {g}"));
+                    }
+                }
+                l.countries.insert(id.clone());
+                let c = l.sym(&id);
+                l.facts.add(rel::COUNTRY, Box::new([c]), Origin::Fact(i));
+                if f.bool("landlocked") == Some(true) {
+                    l.facts.add(rel::LANDLOCKED, Box::new([c]), Origin::Fact(i));
+                }
+                if let Some(g) = f.num("governance") {
+                    l.facts.add(rel::GOVERNANCE, Box::new([c, Value::Num((g * 10_000.0).round() as i64)]), Origin::Fact(i));
+                }
+            }
+            "mineral" | "stage" | "partnership" | "initiative" | "event" => {
+                if !is_lower_id(&id) {
+                    let loc = f.span_of("id");
+                    let p = l.problem(&loc, format!("`{id}` is not a valid {} id", f.table.name));
+                    p.help = Some("use lower-case letters, digits, `_` and `-`, e.g. rare_earths".into());
+                    continue;
+                }
+                let set = match f.table.name {
+                    "mineral" => &mut l.minerals,
+                    "stage" => &mut l.stages,
+                    "partnership" => &mut l.partnerships,
+                    "initiative" => &mut l.initiatives,
+                    _ => &mut l.events,
+                };
+                set.insert(id.clone());
+                let v = l.sym(&id);
+                match f.table.name {
+                    "mineral" => l.facts.add(rel::MINERAL, Box::new([v]), Origin::Fact(i)),
+                    "stage" => l.facts.add(rel::STAGE, Box::new([v]), Origin::Fact(i)),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tables whose facts carry a year, and the fields that group them: per group only the latest
+/// year up to the reference year is current.
+const YEAR_GROUPS: [(&str, &[&str]); 3] = [
+    ("share", &["mineral", "stage"]),
+    ("reliance", &["consumer", "mineral"]),
+    ("export_share", &["country", "partner"]),
+];
+
+/// Whether a fact's year is the current one of its group.
+fn is_current(l: &Lowerer<'_>, f: &Fact) -> bool {
+    let Some((_, group)) = YEAR_GROUPS.iter().find(|(t, _)| *t == f.table.name) else {
+        return true;
+    };
+    let key: Vec<String> = group.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+    let y = f.num("year").unwrap_or(0.0) as i64;
+    l.current.get(f.table.name).and_then(|m| m.get(&key)) == Some(&y)
+}
+
+/// The latest year up to the reference year, per group: which facts of a table are current.
+fn current_years(s: &Scenario, table: &str, group: &[&str]) -> BTreeMap<Vec<String>, i64> {
+    let mut best: BTreeMap<Vec<String>, i64> = BTreeMap::new();
+    for f in s.facts_of(table) {
+        let y = f.num("year").unwrap_or(0.0) as i64;
+        if y > s.meta.reference_year {
+            continue;
+        }
+        let key: Vec<String> = group.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+        let e = best.entry(key).or_insert(y);
+        *e = (*e).max(y);
+    }
+    best
+}
+
+fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
+    if let (Some(a), Some(b)) = (f.date("from"), f.date("until")) {
+        if b < a {
+            let loc = f.span_of("until");
+            l.problem(&loc, format!("`until` ({b}) precedes `from` ({a})"));
+        }
+    }
+    let live = l.in_window(f);
+    let bp = |key: &str| Value::Num(percent_to_bp(f.num(key).unwrap_or(0.0)));
+    match f.table.name {
+        "alignment" => {
+            let (k, c) = (f.str("consumer"), f.str("country"));
+            let ok = l.check_ref(f, "consumer", k, RefKind::Country) & l.check_ref(f, "country", c, RefKind::Country);
+            if ok && k == c {
+                let loc = f.span_of("country");
+                l.problem(&loc, "a consumer's alignment toward itself is not needed");
+            }
+            if ok && live {
+                let t = Box::new([l.sym(k), l.sym(c), l.sym(f.str("level"))]);
+                l.facts.add(rel::ALIGNMENT, t, Origin::Fact(i));
+            }
+        }
+        "share" => {
+            let ok = l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
+                & l.check_ref(f, "country", f.str("country"), RefKind::Country);
+            if ok && live && is_current(l, f) {
+                let t = Box::new([l.sym(f.str("mineral")), l.sym(f.str("stage")), l.sym(f.str("country")), bp("percent")]);
+                l.facts.add(rel::SHARE, t, Origin::Fact(i));
+            }
+        }
+        "deposit" => {
+            let ok = l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & l.check_ref(f, "country", f.str("country"), RefKind::Country);
+            if ok && live {
+                let t = Box::new([l.sym(f.str("mineral")), l.sym(f.str("country")), l.sym(f.str("kind"))]);
+                l.facts.add(rel::DEPOSIT, t, Origin::Fact(i));
+            }
+        }
+        "reliance" => {
+            let ok = l.check_ref(f, "consumer", f.str("consumer"), RefKind::Country)
+                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral);
+            if ok && live && is_current(l, f) {
+                let t = Box::new([l.sym(f.str("consumer")), l.sym(f.str("mineral")), bp("percent")]);
+                l.facts.add(rel::IMPORT_RELIANCE, t, Origin::Fact(i));
+            }
+        }
+        "import_source" => {
+            let ok = l.check_ref(f, "consumer", f.str("consumer"), RefKind::Country)
+                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & l.check_ref(f, "country", f.str("country"), RefKind::Country);
+            if ok && live {
+                let t = Box::new([l.sym(f.str("consumer")), l.sym(f.str("mineral")), l.sym(f.str("country")), bp("percent")]);
+                l.facts.add(rel::IMPORT_SOURCE, t, Origin::Fact(i));
+            }
+        }
+        "transit" => {
+            let ok = l.check_ref(f, "country", f.str("country"), RefKind::Country)
+                & l.check_ref(f, "via", f.str("via"), RefKind::Country);
+            if ok && live {
+                let (c, v) = (l.sym(f.str("country")), l.sym(f.str("via")));
+                l.facts.add(rel::TRANSIT, Box::new([c, v, bp("percent")]), Origin::Fact(i));
+                if f.str("status") == "closed" {
+                    l.facts.add(rel::ROUTE_CLOSED, Box::new([c, v]), Origin::Fact(i));
+                }
+            }
+        }
+        "export_share" => {
+            let ok = l.check_ref(f, "country", f.str("country"), RefKind::Country)
+                & l.check_ref(f, "partner", f.str("partner"), RefKind::Country);
+            if ok && live && is_current(l, f) {
+                let t = Box::new([l.sym(f.str("country")), l.sym(f.str("partner")), bp("percent")]);
+                l.facts.add(rel::EXPORT_SHARE, t, Origin::Fact(i));
+            }
+        }
+        "partnership" => {
+            let members = f.list("members");
+            if members.len() < 2 {
+                let loc = f.span_of("members");
+                l.problem(&loc, "a partnership needs at least two members");
+            }
+            let mut seen = BTreeSet::new();
+            for m in members {
+                if !seen.insert(m) {
+                    let loc = f.span_of("members");
+                    l.problem(&loc, format!("`{m}` is listed twice in members"));
+                }
+                if l.check_ref(f, "members", m, RefKind::Country) && live && is_lower_id(f.str("id")) {
+                    let t = Box::new([l.sym(f.str("id")), l.sym(m)]);
+                    l.facts.add(rel::MEMBER, t, Origin::Fact(i));
+                }
+            }
+        }
+        "initiative" => {
+            let ok = l.check_ref(f, "partnership", f.str("partnership"), RefKind::Partnership)
+                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
+                & l.check_ref(f, "country", f.str("country"), RefKind::Country);
+            let (start, horizon) = (f.num("start").unwrap_or(0.0), f.num("horizon").unwrap_or(0.0));
+            if horizon < start {
+                let loc = f.span_of("horizon");
+                let p = l.problem(&loc, format!("horizon {horizon} precedes start {start}"));
+                p.label = "before the start".into();
+                p.help = Some("the horizon is the year the initiative's effect is due: at or after its start".into());
+            }
+            if ok && live && is_lower_id(f.str("id")) {
+                let id = l.sym(f.str("id"));
+                let t = Box::new([
+                    id,
+                    l.sym(f.str("partnership")),
+                    l.sym(f.str("kind")),
+                    l.sym(f.str("mineral")),
+                    l.sym(f.str("stage")),
+                    l.sym(f.str("country")),
+                ]);
+                l.facts.add(rel::INITIATIVE, t, Origin::Fact(i));
+                let plan = Box::new([
+                    id,
+                    Value::Num(start as i64),
+                    Value::Num(horizon as i64),
+                    l.sym(f.str("status")),
+                    bp("capacity"),
+                ]);
+                l.facts.add(rel::INITIATIVE_PLAN, plan, Origin::Fact(i));
+            }
+        }
+        "indicator" => {
+            l.check_ref(f, "partnership", f.str("partnership"), RefKind::Partnership);
+        }
+        "event" => lower_event(l, i, f, live),
+        _ => {}
+    }
+}
+
+fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
+    let actor_ok = l.check_ref(f, "actor", f.str("actor"), RefKind::Country);
+    let kind = f.str("kind");
+    let target = match f.get("target") {
+        Some(Val::Str(t)) => t.clone(),
+        _ => "all".to_string(),
+    };
+    let target_ok = target == "all" || l.check_ref(f, "target", &target, RefKind::Country);
+    if kind == "suspension" {
+        if f.list("suspends").is_empty() {
+            let loc = f.span_of("suspends");
+            let p = l.problem(&loc, "a suspension must name the events it suspends");
+            p.help = Some("add suspends = [\"<event id>\"]".into());
+        }
+        for e in f.list("suspends") {
+            if l.check_ref(f, "suspends", e, RefKind::Event) && live && is_lower_id(f.str("id")) {
+                let t = Box::new([l.sym(f.str("id")), l.sym(e)]);
+                l.facts.add(rel::SUSPENDS, t, Origin::Fact(i));
+            }
+        }
+        return;
+    }
+    if f.list("minerals").is_empty() {
+        let loc = f.span_of("minerals");
+        let p = l.problem(&loc, format!("a `{kind}` event must list the minerals it covers"));
+        p.help = Some("add minerals = [\"gallium\", …]".into());
+    }
+    if !f.list("suspends").is_empty() {
+        let loc = f.span_of("suspends");
+        l.problem(&loc, "only a suspension can suspend events");
+    }
+    for m in f.list("minerals") {
+        if l.check_ref(f, "minerals", m, RefKind::Mineral) && actor_ok && target_ok && live && is_lower_id(f.str("id")) {
+            let t = Box::new([l.sym(f.str("id")), l.sym(f.str("actor")), l.sym(kind), l.sym(m), l.sym(&target)]);
+            l.facts.add(rel::EVENT, t, Origin::Fact(i));
+        }
+    }
+}
+
+/// Shares of one group may not sum past 100 % (plus the tolerance).
+fn sums(l: &mut Lowerer<'_>, opts: &Options) {
+    let tol = opts
+        .set
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "share_sum_tolerance")
+        .map(|(_, v)| *v)
+        .or_else(|| l.s.params.get("share_sum_tolerance").map(|p| p.value))
+        .unwrap_or(0.5);
+    let groups: &[(&str, &[&str], &str)] = &[
+        ("share", &["mineral", "stage", "year"], "world output"),
+        ("import_source", &["consumer", "mineral"], "the consumer's imports"),
+        ("transit", &["country"], "the country's exports"),
+        ("export_share", &["country", "year"], "the country's exports"),
+    ];
+    for (table, keys, whole) in groups {
+        let mut sum: BTreeMap<Vec<String>, (f64, Vec<usize>)> = BTreeMap::new();
+        for (i, f) in l.s.facts.iter().enumerate() {
+            if f.table.name != *table {
+                continue;
+            }
+            let key: Vec<String> = keys.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+            let e = sum.entry(key).or_default();
+            e.0 += f.num("percent").unwrap_or(0.0);
+            e.1.push(i);
+        }
+        for (key, (total, idx)) in sum {
+            if total > 100.0 + tol + 1e-9 {
+                let f = &l.s.facts[idx[idx.len() - 1]];
+                let loc = f.span_of("percent");
+                let first = l.s.place(&l.s.facts[idx[0]].loc);
+                let p = l.problem(&loc, format!("{table} percentages for ({}) sum to {total:.1}%, past 100%", key.join(", ")));
+                p.label = "the sum passes 100% here".into();
+                p.help = Some(format!(
+                    "{} rows share {whole}, the first at {first}; fix a figure or raise share_sum_tolerance (now {tol})",
+                    idx.len()
+                ));
+            }
+        }
+    }
+}
+
+fn lower_params(l: &mut Lowerer<'_>, opts: &Options) {
+    for spec in params::PARAMS {
+        let (value, from) = if let Some((_, v)) = opts.set.iter().rev().find(|(n, _)| n == spec.name) {
+            (*v, ParamFrom::CommandLine)
+        } else if let Some(p) = l.s.params.get(spec.name) {
+            (p.value, p.loc.clone().map_or(ParamFrom::Default, ParamFrom::File))
+        } else {
+            (spec.default, ParamFrom::Default)
+        };
+        let t = Box::new([l.sym(spec.name), Value::Num(params::to_rule_value(spec.name, value))]);
+        l.facts.add(
+            rel::PARAM,
+            t,
+            Origin::Param {
+                name: spec.name.to_string(),
+                from,
+            },
+        );
+    }
+}

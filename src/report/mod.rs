@@ -1,0 +1,151 @@
+//! Step 5: every byte lode prints is formatted here. Other modules hand over data.
+
+use crate::datalog::program;
+use crate::model::{Symbols, Value};
+use crate::scenario::Meta;
+use serde_json::{json, Map, Value as Json};
+
+/// Renders one field value for a reader: `_bp` fields as percentages, `_milli` as decimals.
+pub fn field(syms: &Symbols, field_name: &str, v: &Value) -> String {
+    match v {
+        Value::Num(n) if field_name.ends_with("_bp") => format!("{:.2}%", *n as f64 / 100.0),
+        Value::Num(n) if field_name.ends_with("_milli") => format!("{:.3}", *n as f64 / 1000.0),
+        _ => syms.show(v),
+    }
+}
+
+/// A field value as JSON: symbols as strings, numbers as numbers (raw units, named by the field).
+pub fn field_json(syms: &Symbols, v: &Value) -> Json {
+    match v {
+        Value::Sym(s) => Json::String(syms.name(*s).to_string()),
+        Value::Num(n) => json!(n),
+    }
+}
+
+/// `RiskLevel(USA, gallium, refining, critical)`: a tuple as `lode explain` accepts it.
+pub fn atom(syms: &Symbols, rel: usize, t: &[Value]) -> String {
+    let r = &program().relations[rel];
+    let args: Vec<String> = t.iter().map(|v| syms.show(v)).collect();
+    format!("{}({})", r.name, args.join(", "))
+}
+
+/// Lays out rows as aligned columns, with a header row.
+pub fn columns(header: &[String], rows: &[Vec<String>], indent: &str) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if i < widths.len() {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut s = String::from(indent);
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        s.trim_end().to_string() + "\n"
+    };
+    let mut out = line(header);
+    for r in rows {
+        out.push_str(&line(r));
+    }
+    out
+}
+
+/// The heading printed above every conclusion listing.
+pub fn heading(meta: &Meta, as_of: &str) -> String {
+    let mut s = format!("scenario: {} (reference year {}, as of {as_of})\n", meta.name, meta.reference_year);
+    if let Some(label) = &meta.label {
+        s.push_str(&format!("label: {label}\n"));
+    }
+    s
+}
+
+/// Conclusions as tables, one per relation, in program order.
+pub fn relations_table(
+    syms: &Symbols,
+    db: &crate::model::Database,
+    rels: &[usize],
+    extra: &dyn Fn(usize, &[Value]) -> Option<String>,
+    extra_header: Option<&str>,
+) -> String {
+    let mut out = String::new();
+    for &ri in rels {
+        let r = &program().relations[ri];
+        let tuples = db.rel(ri);
+        out.push_str(&format!("\n{} — {} ({} row{})\n", r.name, r.doc, tuples.len(), if tuples.len() == 1 { "" } else { "s" }));
+        if tuples.is_empty() {
+            continue;
+        }
+        let mut header: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
+        if let Some(h) = extra_header {
+            header.push(h.to_string());
+        }
+        let rows: Vec<Vec<String>> = tuples
+            .iter()
+            .map(|t| {
+                let mut row: Vec<String> = r.fields.iter().zip(t.iter()).map(|(f, v)| field(syms, &f.name, v)).collect();
+                if let Some(x) = extra(ri, t) {
+                    row.push(x);
+                }
+                row
+            })
+            .collect();
+        out.push_str(&columns(&header, &rows, "  "));
+    }
+    out
+}
+
+/// Conclusions as one JSON document with named fields.
+pub fn relations_json(
+    syms: &Symbols,
+    db: &crate::model::Database,
+    rels: &[usize],
+    meta: &Meta,
+    as_of: &str,
+    extra: &dyn Fn(usize, &[Value]) -> Option<(String, Json)>,
+) -> String {
+    let mut relations = Map::new();
+    for &ri in rels {
+        let r = &program().relations[ri];
+        let rows: Vec<Json> = db
+            .rel(ri)
+            .iter()
+            .map(|t| {
+                let mut obj = Map::new();
+                for (f, v) in r.fields.iter().zip(t.iter()) {
+                    obj.insert(f.name.clone(), field_json(syms, v));
+                }
+                if let Some((k, v)) = extra(ri, t) {
+                    obj.insert(k, v);
+                }
+                Json::Object(obj)
+            })
+            .collect();
+        relations.insert(r.name.clone(), Json::Array(rows));
+    }
+    let doc = json!({
+        "scenario": {
+            "name": meta.name,
+            "description": meta.description,
+            "reference_year": meta.reference_year,
+            "as_of": as_of,
+            "label": meta.label,
+        },
+        "relations": relations,
+    });
+    to_pretty(&doc)
+}
+
+/// Pretty JSON with a trailing newline.
+pub fn to_pretty(v: &Json) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
