@@ -135,3 +135,13 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     }
     best.map(|(_, c)| format!("did you mean `{c}`?"))
 }
+
+/// Renders an error as plain text (no colour, fixed width): for snapshots and logs.
+pub fn render(err: &Error) -> String {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, err).is_err() {
+        out = err.to_string();
+    }
+    out
+}

@@ -2,7 +2,19 @@
 //! pipeline (`scenario` → `lower` → `engine` → …) and handing data to `report` for formatting.
 
 mod check;
+mod coverage;
+mod diff;
+mod explain;
+mod export;
+mod generate;
+mod report;
+mod rules;
 mod run;
+mod show;
+mod sweep;
+mod test;
+mod timeline;
+mod validate;
 
 use crate::cli::{Cli, Command, EvalArgs};
 use crate::error::{suggest, Error};
@@ -36,8 +48,59 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             eval,
         } => run::run(scenario.as_deref(), format, &relations, confidence, min_confidence.as_deref(), &eval),
         Command::Check { scenarios } => check::check(&scenarios),
-        _ => Err(Error::usage("this command is not available yet", None)),
+        Command::Show { scenario, format, eval } => show::show(scenario.as_deref(), format, &eval),
+        Command::Explain {
+            args,
+            why_not,
+            depth,
+            format,
+            eval,
+        } => explain::explain(&args, why_not, depth, format, &eval),
+        Command::Rules { format } => rules::rules(format),
+        Command::Coverage {
+            scenarios,
+            fail_under,
+            format,
+        } => coverage::coverage(&scenarios, fail_under, format),
+        Command::Test { scenarios } => test::test(&scenarios),
+        Command::Diff {
+            a,
+            b,
+            format,
+            explain,
+            eval,
+        } => diff::diff(&a, &b, format, explain, &eval),
+        Command::Sweep {
+            scenario,
+            cut,
+            k,
+            top,
+            format,
+            eval,
+        } => sweep::sweep(scenario.as_deref(), cut, k, top, format, &eval),
+        Command::Export { to, out, scenario, eval } => export::export(to, &out, scenario.as_deref(), &eval),
+        Command::Gen { facts, seed, out } => generate::generate(facts, seed, out.as_deref()),
+        Command::Report {
+            scenario,
+            against,
+            out,
+            eval,
+        } => report::report(scenario.as_deref(), against.as_deref(), &out, &eval),
+        Command::Timeline {
+            scenario,
+            from,
+            to,
+            relations,
+            format,
+            eval,
+        } => timeline::timeline(scenario.as_deref(), &from, &to, &relations, format, &eval),
+        Command::Validate { data, out } => validate::validate(&data, out.as_deref()),
     }
+}
+
+/// The error of a command that is declared but not built yet.
+pub fn not_yet(name: &str) -> Error {
+    Error::usage(format!("`lode {name}` is not available in this build yet"), None)
 }
 
 /// Parses `--as-of` and `--set` into lowering options.

@@ -1,0 +1,35 @@
+//! One integration-test binary (ripgrep style): each module covers one part of lode.
+
+mod errors;
+mod explain;
+mod props;
+mod report;
+mod scenarios;
+mod timeline;
+mod whatif;
+
+use lode::engine::{self, Model};
+use lode::lower::{self, Facts, Options};
+use lode::scenario::{self, Scenario};
+use std::path::Path;
+
+/// Loads and lowers a scenario file, panicking with the rendered diagnostic on error.
+pub fn open(path: &Path) -> (Scenario, Facts) {
+    let s = scenario::load(Some(path)).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let f = lower::lower(&s, &Options::default()).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    (s, f)
+}
+
+/// Loads, lowers and evaluates a scenario file.
+pub fn evaluate(path: &Path) -> (Scenario, Facts, Model) {
+    let (s, f) = open(path);
+    let m = engine::evaluate(&f);
+    (s, f, m)
+}
+
+/// Loads and lowers scenario text; returns the rendered diagnostic on error.
+pub fn lower_text(text: &str) -> Result<(Scenario, Facts), String> {
+    let s = scenario::load_str("test.toml", text, None).map_err(|e| lode::error::render(&e))?;
+    let f = lower::lower(&s, &Options::default()).map_err(|e| lode::error::render(&e))?;
+    Ok((s, f))
+}
