@@ -92,6 +92,9 @@ pub enum Command {
         /// Only these relations (repeatable); any relation, input or derived, may be named.
         #[arg(long = "relation", short = 'r', value_name = "NAME")]
         relations: Vec<String>,
+        /// Every relation: inputs, computed facts and intermediate conclusions too.
+        #[arg(long, conflicts_with = "relations")]
+        all: bool,
         /// Show the confidence of each conclusion (weakest source quality on its best proof).
         #[arg(long)]
         confidence: bool,

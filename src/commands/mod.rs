@@ -43,10 +43,11 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             scenario,
             format,
             relations,
+            all,
             confidence,
             min_confidence,
             eval,
-        } => run::run(scenario.as_deref(), format, &relations, confidence, min_confidence.as_deref(), &eval),
+        } => run::run(scenario.as_deref(), format, &relations, all, confidence, min_confidence.as_deref(), &eval),
         Command::Check { scenarios } => check::check(&scenarios),
         Command::Show { scenario, format, eval } => show::show(scenario.as_deref(), format, &eval),
         Command::Explain {

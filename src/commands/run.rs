@@ -12,11 +12,14 @@ pub fn run(
     scenario: Option<&Path>,
     format: Format,
     relations: &[String],
+    all: bool,
     _confidence: bool,
     _min_confidence: Option<&str>,
     eval: &EvalArgs,
 ) -> Result<Outcome, Error> {
-    let rels = if relations.is_empty() {
+    let rels = if all {
+        (0..program().relations.len()).collect()
+    } else if relations.is_empty() {
         program().relations.iter().enumerate().filter(|(_, r)| r.output).map(|(i, _)| i).collect()
     } else {
         relation_ids(relations)?
