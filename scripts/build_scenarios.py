@@ -580,6 +580,12 @@ def build_us_imports():
                     "percent": float(r["share_pct"]),
                     "note": f"USGS import sources {r['period']} (average), category: {r['category']}",
                     "source": short_source(r["source"]), "quality": quality_of(r["quality"])})
+    tot = defaultdict(float)
+    for d in out:
+        tot[d["mineral"]] += d["percent"]
+    for m, v in tot.items():
+        if round(v, 6) > SUM_LIMIT:
+            raise SystemExit(f"US import sources of {m} sum to {v}")
     out.sort(key=lambda d: (MINERAL_ORDER[d["mineral"]], -d["percent"], d["country"]))
     return out
 
@@ -616,8 +622,15 @@ def build_eu_imports():
                     "note": f"share of EU sourcing ({st} stage; EU domestic supply + imports), "
                             f"EU study reference period (mostly 2016–2020); trade factor t={r['t']}",
                     "source": EU_SOURCING_SOURCE, "quality": "derived"})
+    # The EU table rounds to whole percent, so a material's rows can sum past 100: such a
+    # material is left out whole (never rescaled) and listed in a comment.
+    tot = defaultdict(float)
+    for d in out:
+        tot[d["mineral"]] += d["percent"]
+    over = sorted((m, round(v, 1)) for m, v in tot.items() if round(v, 6) > SUM_LIMIT)
+    out = [d for d in out if d["mineral"] not in dict(over)]
     out.sort(key=lambda d: (MINERAL_ORDER[d["mineral"]], -d["percent"], d["country"]))
-    return out, sorted(members, key=lambda x: (MINERAL_ORDER[x[0]], x[1]))
+    return out, sorted(members, key=lambda x: (MINERAL_ORDER[x[0]], x[1])), over
 
 
 def build_governance():
@@ -873,7 +886,7 @@ def render():
     reserves, reserves_skipped = build_reserves()
     reliance, reliance_gaps = build_reliance()
     us_imports = build_us_imports()
-    eu_imports, eu_members = build_eu_imports()
+    eu_imports, eu_members, eu_over = build_eu_imports()
     wgi = build_governance()
     mng_rows, mng = build_mongolia()
     events = build_events()
@@ -1088,7 +1101,9 @@ def render():
         "materials that have one stage only in that table (import_source has no stage key). "
         "Rows for EU member states (domestic supply, not imports) are left out: " + "; ".join(
             f"{m} {c} {p}%" for m, c, p in eu_members) + ". quality = derived because a share of "
-        "EU sourcing is used as a share of imports."))
+        "EU sourcing is used as a share of imports. Left out whole because the table's "
+        "whole-percent rows of non-EU countries sum past 100.5: " + "; ".join(
+            f"{m} (sum {v})" for m, v in eu_over) + "."))
     for d in eu_imports:
         iblocks.append(table("import_source", [
             ("consumer", s(d["consumer"])), ("mineral", s(d["mineral"])),
