@@ -31,17 +31,30 @@ fn main() {
             println!("cargo:rerun-if-changed={}", p.display());
             let text = std::fs::read_to_string(p)
                 .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", p.display())));
-            (format!("rules/{}", p.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()), text)
+            (
+                format!(
+                    "rules/{}",
+                    p.file_name()
+                        .map(|f| f.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                text,
+            )
         })
         .collect();
-    let borrowed: Vec<(&str, &str)> = texts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let program = syntax::parse_program(&borrowed).unwrap_or_else(|e| fail(&e.to_string()));
 
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR is not set"));
     let out = Path::new(&out);
     write(&out.join("fast.rs"), &gen_program(&program, false));
     write(&out.join("prov.rs"), &gen_program(&program, true));
-    let mut files = String::from("/// The rule files, embedded: `(path, text)` in name order.\npub static RULE_FILES: &[(&str, &str)] = &[\n");
+    let mut files = String::from(
+        "/// The rule files, embedded: `(path, text)` in name order.\npub static RULE_FILES: &[(&str, &str)] = &[\n",
+    );
     for (name, _) in &texts {
         let _ = writeln!(
             files,
@@ -73,7 +86,8 @@ fn fail(msg: &str) -> ! {
 }
 
 fn write(path: &Path, text: &str) {
-    std::fs::write(path, text).unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+    std::fs::write(path, text)
+        .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
 }
 
 fn rust_ty(ty: Ty) -> &'static str {
@@ -141,7 +155,11 @@ fn body(program: &Program, lits: &[Literal]) -> String {
 }
 
 fn var_name(v: &str) -> String {
-    if v.starts_with("_w") { format!("v{v}") } else { format!("v_{v}") }
+    if v.starts_with("_w") {
+        format!("v{v}")
+    } else {
+        format!("v_{v}")
+    }
 }
 
 fn gen_program(program: &Program, prov: bool) -> String {
@@ -151,15 +169,31 @@ fn gen_program(program: &Program, prov: bool) -> String {
     for rel in &program.relations {
         let tys: Vec<&str> = rel.fields.iter().map(|f| rust_ty(f.ty)).collect();
         let kind = if rel.input { "@input" } else { "@output" };
-        let _ = writeln!(s, "        {kind}\n        pub struct {}({});", rel.name, tys.iter().map(|t| format!("pub {t}")).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "        {kind}\n        pub struct {}({});",
+            rel.name,
+            tys.iter()
+                .map(|t| format!("pub {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     if prov {
         for (i, rule) in program.rules.iter().enumerate() {
             if rule.body.is_empty() {
                 continue;
             }
-            let tys: Vec<String> = rule.vars.iter().map(|(_, t)| format!("pub {}", rust_ty(*t))).collect();
-            let _ = writeln!(s, "        @output\n        pub struct Fire{i}({});", tys.join(", "));
+            let tys: Vec<String> = rule
+                .vars
+                .iter()
+                .map(|(_, t)| format!("pub {}", rust_ty(*t)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "        @output\n        pub struct Fire{i}({});",
+                tys.join(", ")
+            );
         }
     }
     for (i, rule) in program.rules.iter().enumerate() {
@@ -198,7 +232,12 @@ fn gen_program(program: &Program, prov: bool) -> String {
                 Ty::Number => format!("num(t, {i})"),
             })
             .collect();
-        let _ = writeln!(s, "    rt.extend(db.rel({ri}).iter().map(|t| {}({})));", rel.name, args.join(", "));
+        let _ = writeln!(
+            s,
+            "    rt.extend(db.rel({ri}).iter().map(|t| {}({})));",
+            rel.name,
+            args.join(", ")
+        );
     }
     let mut outs = Vec::new();
     for (ri, rel) in program.relations.iter().enumerate() {
@@ -215,8 +254,16 @@ fn gen_program(program: &Program, prov: bool) -> String {
         }
     }
     let all: Vec<String> = outs.iter().chain(fires.iter()).cloned().collect();
-    let _ = writeln!(s, "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();", all.join(", "));
-    let _ = writeln!(s, "    let mut out = Database::empty({});", program.relations.len());
+    let _ = writeln!(
+        s,
+        "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        all.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "    let mut out = Database::empty({});",
+        program.relations.len()
+    );
     for (ri, rel) in program.relations.iter().enumerate() {
         if rel.input {
             continue;
@@ -240,7 +287,11 @@ fn gen_program(program: &Program, prov: bool) -> String {
         );
     }
     if prov {
-        let _ = writeln!(s, "    let mut fired: Vec<Vec<Tuple>> = vec![Vec::new(); {}];", program.rules.len());
+        let _ = writeln!(
+            s,
+            "    let mut fired: Vec<Vec<Tuple>> = vec![Vec::new(); {}];",
+            program.rules.len()
+        );
         for (i, rule) in program.rules.iter().enumerate() {
             if rule.body.is_empty() {
                 continue;

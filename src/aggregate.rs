@@ -37,10 +37,21 @@ fn computed(formula: &str, inputs: Vec<(usize, Tuple)>) -> Origin {
 pub fn compute(facts: &mut Facts) {
     let mut by_stage: BTreeMap<Key, Vec<(Sym, i64)>> = BTreeMap::new();
     for t in facts.db.rel(rel::SHARE) {
-        by_stage.entry((t[0].sym(), t[1].sym())).or_default().push((t[2].sym(), t[3].num()));
+        by_stage
+            .entry((t[0].sym(), t[1].sym()))
+            .or_default()
+            .push((t[2].sym(), t[3].num()));
     }
-    let governance: BTreeMap<Sym, i64> = facts.db.rel(rel::GOVERNANCE).iter().map(|t| (t[0].sym(), t[1].num())).collect();
-    let aligned_words: Vec<Sym> = ["ally", "partner"].iter().filter_map(|w| facts.syms.get(w)).collect();
+    let governance: BTreeMap<Sym, i64> = facts
+        .db
+        .rel(rel::GOVERNANCE)
+        .iter()
+        .map(|t| (t[0].sym(), t[1].num()))
+        .collect();
+    let aligned_words: Vec<Sym> = ["ally", "partner"]
+        .iter()
+        .filter_map(|w| facts.syms.get(w))
+        .collect();
     let mut aligned: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
     let mut alignment_tuples: BTreeMap<(Sym, Sym), Tuple> = BTreeMap::new();
     for t in facts.db.rel(rel::ALIGNMENT) {
@@ -49,9 +60,17 @@ pub fn compute(facts: &mut Facts) {
             alignment_tuples.insert((t[0].sym(), t[1].sym()), t.clone());
         }
     }
-    let consumers: BTreeSet<Sym> = facts.db.rel(rel::IMPORT_RELIANCE).iter().map(|t| t[0].sym()).collect();
+    let consumers: BTreeSet<Sym> = facts
+        .db
+        .rel(rel::IMPORT_RELIANCE)
+        .iter()
+        .map(|t| t[0].sym())
+        .collect();
     let share_tuple = |m: Sym, s: Sym, c: Sym, bp: i64| -> (usize, Tuple) {
-        (rel::SHARE, Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)]))
+        (
+            rel::SHARE,
+            Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)]),
+        )
     };
 
     let mut hhis = Vec::new();
@@ -59,7 +78,10 @@ pub fn compute(facts: &mut Facts) {
     let mut tops = Vec::new();
     let mut aligned_out = Vec::new();
     for (&(m, s), shares) in &by_stage {
-        let inputs: Vec<(usize, Tuple)> = shares.iter().map(|&(c, bp)| share_tuple(m, s, c, bp)).collect();
+        let inputs: Vec<(usize, Tuple)> = shares
+            .iter()
+            .map(|&(c, bp)| share_tuple(m, s, c, bp))
+            .collect();
         let h = hhi(shares.iter().map(|&(_, bp)| bp));
         hhis.push((
             Box::new([Value::Sym(m), Value::Sym(s), Value::Num(h)]) as Tuple,
@@ -72,12 +94,22 @@ pub fn compute(facts: &mut Facts) {
                 let frac = bp as f64 / 10_000.0;
                 x += frac * frac * 10.0 * (1.0 - g as f64 / 10_000.0);
                 wgi_inputs.push(share_tuple(m, s, c, bp));
-                wgi_inputs.push((rel::GOVERNANCE, Box::new([Value::Sym(c), Value::Num(g)]) as Tuple));
+                wgi_inputs.push((
+                    rel::GOVERNANCE,
+                    Box::new([Value::Sym(c), Value::Num(g)]) as Tuple,
+                ));
             }
         }
         wgis.push((
-            Box::new([Value::Sym(m), Value::Sym(s), Value::Num((x * 1000.0).round() as i64)]) as Tuple,
-            computed("HHI_WGI = Σ (share as fraction)² · 10·(1 − WGI), × 1000", wgi_inputs),
+            Box::new([
+                Value::Sym(m),
+                Value::Sym(s),
+                Value::Num((x * 1000.0).round() as i64),
+            ]) as Tuple,
+            computed(
+                "HHI_WGI = Σ (share as fraction)² · 10·(1 − WGI), × 1000",
+                wgi_inputs,
+            ),
         ));
         let max = shares.iter().map(|&(_, bp)| bp).max().unwrap_or(0);
         for &(c, bp) in shares.iter().filter(|&&(_, bp)| bp == max) {
@@ -101,7 +133,10 @@ pub fn compute(facts: &mut Facts) {
             }
             aligned_out.push((
                 Box::new([Value::Sym(k), Value::Sym(m), Value::Sym(s), Value::Num(sum)]) as Tuple,
-                computed("Σ share of countries the consumer rates ally or partner", used),
+                computed(
+                    "Σ share of countries the consumer rates ally or partner",
+                    used,
+                ),
             ));
         }
     }
@@ -138,15 +173,28 @@ fn projections(
     let mut hhi_out = Vec::new();
     let mut aligned_out = Vec::new();
     for (&i, &(horizon, _, _)) in &live {
-        let Some(&(m, s, _, _)) = targets.get(&i) else { continue };
-        let mut world: BTreeMap<Sym, i64> = by_stage.get(&(m, s)).map(|v| v.iter().copied().collect()).unwrap_or_default();
+        let Some(&(m, s, _, _)) = targets.get(&i) else {
+            continue;
+        };
+        let mut world: BTreeMap<Sym, i64> = by_stage
+            .get(&(m, s))
+            .map(|v| v.iter().copied().collect())
+            .unwrap_or_default();
         let mut inputs: Vec<(usize, Tuple)> = world
             .iter()
-            .map(|(&c, &bp)| (rel::SHARE, Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)]) as Tuple))
+            .map(|(&c, &bp)| {
+                (
+                    rel::SHARE,
+                    Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)])
+                        as Tuple,
+                )
+            })
             .collect();
         let mut added = 0i64;
         for (&j, &(h, cap, ref plan)) in &live {
-            let Some(&(mj, sj, cj, ref init)) = targets.get(&j) else { continue };
+            let Some(&(mj, sj, cj, ref init)) = targets.get(&j) else {
+                continue;
+            };
             if mj == m && sj == s && h <= horizon {
                 *world.entry(cj).or_insert(0) += cap;
                 added += cap;
@@ -157,20 +205,38 @@ fn projections(
         let total = 10_000 + added;
         let scaled: BTreeMap<Sym, i64> = world
             .iter()
-            .map(|(&c, &bp)| (c, ((bp as i128 * 10_000 + total as i128 / 2) / total as i128) as i64))
+            .map(|(&c, &bp)| {
+                (
+                    c,
+                    ((bp as i128 * 10_000 + total as i128 / 2) / total as i128) as i64,
+                )
+            })
             .collect();
         let origin = computed(
             "shares at the horizon: today's shares plus the capacity of live initiatives due by then, renormalised to 100%",
             inputs,
         );
         for (&c, &bp) in &scaled {
-            shares_out.push((Box::new([Value::Sym(i), Value::Sym(c), Value::Num(bp)]) as Tuple, origin.clone()));
+            shares_out.push((
+                Box::new([Value::Sym(i), Value::Sym(c), Value::Num(bp)]) as Tuple,
+                origin.clone(),
+            ));
         }
-        hhi_out.push((Box::new([Value::Sym(i), Value::Num(hhi(scaled.values().copied()))]) as Tuple, origin.clone()));
+        hhi_out.push((
+            Box::new([Value::Sym(i), Value::Num(hhi(scaled.values().copied()))]) as Tuple,
+            origin.clone(),
+        ));
         for &k in consumers {
             let set = aligned.get(&k);
-            let sum: i64 = scaled.iter().filter(|(c, _)| set.is_some_and(|x| x.contains(c))).map(|(_, bp)| bp).sum();
-            aligned_out.push((Box::new([Value::Sym(k), Value::Sym(i), Value::Num(sum)]) as Tuple, origin.clone()));
+            let sum: i64 = scaled
+                .iter()
+                .filter(|(c, _)| set.is_some_and(|x| x.contains(c)))
+                .map(|(_, bp)| bp)
+                .sum();
+            aligned_out.push((
+                Box::new([Value::Sym(k), Value::Sym(i), Value::Num(sum)]) as Tuple,
+                origin.clone(),
+            ));
         }
     }
     facts.set(rel::PROJECTED_SHARE, shares_out);

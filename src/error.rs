@@ -138,7 +138,9 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// Renders an error as plain text (no colour, fixed width): for snapshots and logs.
 pub fn render(err: &Error) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
     let mut out = String::new();
     if handler.render_report(&mut out, err).is_err() {
         out = err.to_string();

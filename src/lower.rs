@@ -6,7 +6,7 @@
 //! keeps an [`Origin`] so explain can cite it.
 
 use crate::datalog::rel;
-use crate::error::{suggest, Error, Problem, SourceFile};
+use crate::error::{Error, Problem, SourceFile, suggest};
 use crate::model::{Database, Sym, Symbols, Tuple, Value};
 use crate::params::{self, percent_to_bp};
 use crate::scenario::{Date, Fact, Loc, Scenario, Val};
@@ -20,7 +20,10 @@ pub enum Origin {
     /// A parameter: from the scenario file, from `--set`, or the default.
     Param { name: String, from: ParamFrom },
     /// Computed in Rust before evaluation from the listed input tuples.
-    Computed { formula: String, inputs: Vec<(usize, Tuple)> },
+    Computed {
+        formula: String,
+        inputs: Vec<(usize, Tuple)>,
+    },
     /// Added by a sweep or what-if cut, not by any file.
     Cut { what: String },
 }
@@ -101,7 +104,10 @@ pub fn parse_set(arg: &str) -> Result<(String, f64), Error> {
         let names: Vec<&str> = params::PARAMS.iter().map(|p| p.name).collect();
         let help = suggest(name, names.iter().copied())
             .unwrap_or_else(|| format!("known parameters: {}", names.join(", ")));
-        return Err(Error::usage(format!("unknown parameter `{name}` in --set"), Some(help)));
+        return Err(Error::usage(
+            format!("unknown parameter `{name}` in --set"),
+            Some(help),
+        ));
     }
     let v: f64 = value.trim().parse().map_err(|_| {
         Error::usage(
@@ -116,14 +122,16 @@ pub fn parse_set(arg: &str) -> Result<(String, f64), Error> {
 fn is_country_id(s: &str) -> bool {
     (2..=8).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 fn is_lower_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
 struct Lowerer<'a> {
@@ -163,15 +171,23 @@ impl Lowerer<'_> {
             RefKind::Country => (&self.countries, "country", "declare it with [[country]]"),
             RefKind::Mineral => (&self.minerals, "mineral", "declare it with [[mineral]]"),
             RefKind::Stage => (&self.stages, "stage", "declare it with [[stage]]"),
-            RefKind::Partnership => (&self.partnerships, "partnership", "declare it with [[partnership]]"),
+            RefKind::Partnership => (
+                &self.partnerships,
+                "partnership",
+                "declare it with [[partnership]]",
+            ),
             RefKind::Event => (&self.events, "event", "name the id of an [[event]]"),
         };
         if set.contains(value) {
             return true;
         }
-        let help = suggest(value, set.iter().map(String::as_str)).unwrap_or_else(|| hint.to_string());
+        let help =
+            suggest(value, set.iter().map(String::as_str)).unwrap_or_else(|| hint.to_string());
         let loc = fact.span_of(key);
-        let p = self.problem(&loc, format!("unknown {what} `{value}` in `{}`", fact.table.name));
+        let p = self.problem(
+            &loc,
+            format!("unknown {what} `{value}` in `{}`", fact.table.name),
+        );
         p.label = format!("not a declared {what}");
         p.help = Some(help);
         false
@@ -189,10 +205,11 @@ impl Lowerer<'_> {
 
 /// Validates and lowers a merged scenario. All problems of the scenario are reported together.
 pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
-    let as_of = opts
-        .as_of
-        .or(s.meta.as_of)
-        .unwrap_or(Date { year: s.meta.reference_year as i32, month: 7, day: 1 });
+    let as_of = opts.as_of.or(s.meta.as_of).unwrap_or(Date {
+        year: s.meta.reference_year as i32,
+        month: 7,
+        day: 1,
+    });
     let n = crate::datalog::program().relations.len();
     let mut l = Lowerer {
         s,
@@ -221,9 +238,14 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
     sums(&mut l, opts);
     lower_params(&mut l, opts);
     if !l.problems.is_empty() {
-        let name = s.files.last().map_or("scenario", |f: &SourceFile| f.name.as_str()).to_string();
+        let name = s
+            .files
+            .last()
+            .map_or("scenario", |f: &SourceFile| f.name.as_str())
+            .to_string();
         // Report in file order, so the list reads top to bottom.
-        l.problems.sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
+        l.problems
+            .sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
         return Err(Error::invalid(&name, l.problems));
     }
     let mut facts = l.facts;
@@ -238,22 +260,33 @@ fn declarations(l: &mut Lowerer<'_>) {
         match f.table.name {
             "country" => {
                 let bloc = f.str("kind") == "bloc";
-                let ok = if bloc { is_country_id(&id) } else { id.len() == 3 && is_country_id(&id) };
+                let ok = if bloc {
+                    is_country_id(&id)
+                } else {
+                    id.len() == 3 && is_country_id(&id)
+                };
                 if !ok {
                     let loc = f.span_of("id");
-                    let p = l.problem(&loc, format!("`{id}` is not an ISO 3166 alpha-3 country id"));
+                    let p = l.problem(
+                        &loc,
+                        format!("`{id}` is not an ISO 3166 alpha-3 country id"),
+                    );
                     p.help = Some(if bloc {
                         "a bloc id is 2–8 upper-case letters or digits, e.g. EU27".into()
                     } else {
-                        "use three upper-case letters, e.g. MNG; for a bloc set kind = \"bloc\"".into()
+                        "use three upper-case letters, e.g. MNG; for a bloc set kind = \"bloc\""
+                            .into()
                     });
                     continue;
                 }
-                if let Some(g) = f.num("governance") {
-                    if !(0.0..=1.0).contains(&g) {
-                        let loc = f.span_of("governance");
-                        l.problem(&loc, format!("governance must be between 0 and 1 (WGI normalised), found {g}"));
-                    }
+                if let Some(g) = f.num("governance")
+                    && !(0.0..=1.0).contains(&g)
+                {
+                    let loc = f.span_of("governance");
+                    l.problem(
+                        &loc,
+                        format!("governance must be between 0 and 1 (WGI normalised), found {g}"),
+                    );
                 }
                 l.countries.insert(id.clone());
                 let c = l.sym(&id);
@@ -262,14 +295,20 @@ fn declarations(l: &mut Lowerer<'_>) {
                     l.facts.add(rel::LANDLOCKED, Box::new([c]), Origin::Fact(i));
                 }
                 if let Some(g) = f.num("governance") {
-                    l.facts.add(rel::GOVERNANCE, Box::new([c, Value::Num((g * 10_000.0).round() as i64)]), Origin::Fact(i));
+                    l.facts.add(
+                        rel::GOVERNANCE,
+                        Box::new([c, Value::Num((g * 10_000.0).round() as i64)]),
+                        Origin::Fact(i),
+                    );
                 }
             }
             "mineral" | "stage" | "partnership" | "initiative" | "event" => {
                 if !is_lower_id(&id) {
                     let loc = f.span_of("id");
                     let p = l.problem(&loc, format!("`{id}` is not a valid {} id", f.table.name));
-                    p.help = Some("use lower-case letters, digits, `_` and `-`, e.g. rare_earths".into());
+                    p.help = Some(
+                        "use lower-case letters, digits, `_` and `-`, e.g. rare_earths".into(),
+                    );
                     continue;
                 }
                 let set = match f.table.name {
@@ -305,7 +344,10 @@ fn is_current(l: &Lowerer<'_>, f: &Fact) -> bool {
     let Some((_, group)) = YEAR_GROUPS.iter().find(|(t, _)| *t == f.table.name) else {
         return true;
     };
-    let key: Vec<String> = group.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+    let key: Vec<String> = group
+        .iter()
+        .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
+        .collect();
     let y = f.num("year").unwrap_or(0.0) as i64;
     l.current.get(f.table.name).and_then(|m| m.get(&key)) == Some(&y)
 }
@@ -318,7 +360,10 @@ fn current_years(s: &Scenario, table: &str, group: &[&str]) -> BTreeMap<Vec<Stri
         if y > s.meta.reference_year {
             continue;
         }
-        let key: Vec<String> = group.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+        let key: Vec<String> = group
+            .iter()
+            .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
+            .collect();
         let e = best.entry(key).or_insert(y);
         *e = (*e).max(y);
     }
@@ -326,18 +371,19 @@ fn current_years(s: &Scenario, table: &str, group: &[&str]) -> BTreeMap<Vec<Stri
 }
 
 fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
-    if let (Some(a), Some(b)) = (f.date("from"), f.date("until")) {
-        if b < a {
-            let loc = f.span_of("until");
-            l.problem(&loc, format!("`until` ({b}) precedes `from` ({a})"));
-        }
+    if let (Some(a), Some(b)) = (f.date("from"), f.date("until"))
+        && b < a
+    {
+        let loc = f.span_of("until");
+        l.problem(&loc, format!("`until` ({b}) precedes `from` ({a})"));
     }
     let live = l.in_window(f);
     let bp = |key: &str| Value::Num(percent_to_bp(f.num(key).unwrap_or(0.0)));
     match f.table.name {
         "alignment" => {
             let (k, c) = (f.str("consumer"), f.str("country"));
-            let ok = l.check_ref(f, "consumer", k, RefKind::Country) & l.check_ref(f, "country", c, RefKind::Country);
+            let ok = l.check_ref(f, "consumer", k, RefKind::Country)
+                & l.check_ref(f, "country", c, RefKind::Country);
             if ok && k == c {
                 let loc = f.span_of("country");
                 l.problem(&loc, "a consumer's alignment toward itself is not needed");
@@ -352,7 +398,12 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
                 & l.check_ref(f, "country", f.str("country"), RefKind::Country);
             if ok && live && is_current(l, f) {
-                let t = Box::new([l.sym(f.str("mineral")), l.sym(f.str("stage")), l.sym(f.str("country")), bp("percent")]);
+                let t = Box::new([
+                    l.sym(f.str("mineral")),
+                    l.sym(f.str("stage")),
+                    l.sym(f.str("country")),
+                    bp("percent"),
+                ]);
                 l.facts.add(rel::SHARE, t, Origin::Fact(i));
             }
         }
@@ -360,7 +411,11 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             let ok = l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
                 & l.check_ref(f, "country", f.str("country"), RefKind::Country);
             if ok && live {
-                let t = Box::new([l.sym(f.str("mineral")), l.sym(f.str("country")), l.sym(f.str("kind"))]);
+                let t = Box::new([
+                    l.sym(f.str("mineral")),
+                    l.sym(f.str("country")),
+                    l.sym(f.str("kind")),
+                ]);
                 l.facts.add(rel::DEPOSIT, t, Origin::Fact(i));
             }
         }
@@ -368,7 +423,11 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             let ok = l.check_ref(f, "consumer", f.str("consumer"), RefKind::Country)
                 & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral);
             if ok && live && is_current(l, f) {
-                let t = Box::new([l.sym(f.str("consumer")), l.sym(f.str("mineral")), bp("percent")]);
+                let t = Box::new([
+                    l.sym(f.str("consumer")),
+                    l.sym(f.str("mineral")),
+                    bp("percent"),
+                ]);
                 l.facts.add(rel::IMPORT_RELIANCE, t, Origin::Fact(i));
             }
         }
@@ -377,7 +436,12 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
                 & l.check_ref(f, "country", f.str("country"), RefKind::Country);
             if ok && live {
-                let t = Box::new([l.sym(f.str("consumer")), l.sym(f.str("mineral")), l.sym(f.str("country")), bp("percent")]);
+                let t = Box::new([
+                    l.sym(f.str("consumer")),
+                    l.sym(f.str("mineral")),
+                    l.sym(f.str("country")),
+                    bp("percent"),
+                ]);
                 l.facts.add(rel::IMPORT_SOURCE, t, Origin::Fact(i));
             }
         }
@@ -386,9 +450,14 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "via", f.str("via"), RefKind::Country);
             if ok && live {
                 let (c, v) = (l.sym(f.str("country")), l.sym(f.str("via")));
-                l.facts.add(rel::TRANSIT, Box::new([c, v, bp("percent")]), Origin::Fact(i));
+                l.facts.add(
+                    rel::TRANSIT,
+                    Box::new([c, v, bp("percent")]),
+                    Origin::Fact(i),
+                );
                 if f.str("status") == "closed" {
-                    l.facts.add(rel::ROUTE_CLOSED, Box::new([c, v]), Origin::Fact(i));
+                    l.facts
+                        .add(rel::ROUTE_CLOSED, Box::new([c, v]), Origin::Fact(i));
                 }
             }
         }
@@ -396,7 +465,11 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             let ok = l.check_ref(f, "country", f.str("country"), RefKind::Country)
                 & l.check_ref(f, "partner", f.str("partner"), RefKind::Country);
             if ok && live && is_current(l, f) {
-                let t = Box::new([l.sym(f.str("country")), l.sym(f.str("partner")), bp("percent")]);
+                let t = Box::new([
+                    l.sym(f.str("country")),
+                    l.sym(f.str("partner")),
+                    bp("percent"),
+                ]);
                 l.facts.add(rel::EXPORT_SHARE, t, Origin::Fact(i));
             }
         }
@@ -412,7 +485,10 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                     let loc = f.span_of("members");
                     l.problem(&loc, format!("`{m}` is listed twice in members"));
                 }
-                if l.check_ref(f, "members", m, RefKind::Country) && live && is_lower_id(f.str("id")) {
+                if l.check_ref(f, "members", m, RefKind::Country)
+                    && live
+                    && is_lower_id(f.str("id"))
+                {
                     let t = Box::new([l.sym(f.str("id")), l.sym(m)]);
                     l.facts.add(rel::MEMBER, t, Origin::Fact(i));
                 }
@@ -423,12 +499,18 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
                 & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
                 & l.check_ref(f, "country", f.str("country"), RefKind::Country);
-            let (start, horizon) = (f.num("start").unwrap_or(0.0), f.num("horizon").unwrap_or(0.0));
+            let (start, horizon) = (
+                f.num("start").unwrap_or(0.0),
+                f.num("horizon").unwrap_or(0.0),
+            );
             if horizon < start {
                 let loc = f.span_of("horizon");
                 let p = l.problem(&loc, format!("horizon {horizon} precedes start {start}"));
                 p.label = "before the start".into();
-                p.help = Some("the horizon is the year the initiative's effect is due: at or after its start".into());
+                p.help = Some(
+                    "the horizon is the year the initiative's effect is due: at or after its start"
+                        .into(),
+                );
             }
             if ok && live && is_lower_id(f.str("id")) {
                 let id = l.sym(f.str("id"));
@@ -483,7 +565,10 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
     }
     if f.list("minerals").is_empty() {
         let loc = f.span_of("minerals");
-        let p = l.problem(&loc, format!("a `{kind}` event must list the minerals it covers"));
+        let p = l.problem(
+            &loc,
+            format!("a `{kind}` event must list the minerals it covers"),
+        );
         p.help = Some("add minerals = [\"gallium\", …]".into());
     }
     if !f.list("suspends").is_empty() {
@@ -491,8 +576,19 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
         l.problem(&loc, "only a suspension can suspend events");
     }
     for m in f.list("minerals") {
-        if l.check_ref(f, "minerals", m, RefKind::Mineral) && actor_ok && target_ok && live && is_lower_id(f.str("id")) {
-            let t = Box::new([l.sym(f.str("id")), l.sym(f.str("actor")), l.sym(kind), l.sym(m), l.sym(&target)]);
+        if l.check_ref(f, "minerals", m, RefKind::Mineral)
+            && actor_ok
+            && target_ok
+            && live
+            && is_lower_id(f.str("id"))
+        {
+            let t = Box::new([
+                l.sym(f.str("id")),
+                l.sym(f.str("actor")),
+                l.sym(kind),
+                l.sym(m),
+                l.sym(&target),
+            ]);
             l.facts.add(rel::EVENT, t, Origin::Fact(i));
         }
     }
@@ -510,9 +606,17 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
         .unwrap_or(0.5);
     let groups: &[(&str, &[&str], &str)] = &[
         ("share", &["mineral", "stage", "year"], "world output"),
-        ("import_source", &["consumer", "mineral"], "the consumer's imports"),
+        (
+            "import_source",
+            &["consumer", "mineral"],
+            "the consumer's imports",
+        ),
         ("transit", &["country"], "the country's exports"),
-        ("export_share", &["country", "year"], "the country's exports"),
+        (
+            "export_share",
+            &["country", "year"],
+            "the country's exports",
+        ),
     ];
     for (table, keys, whole) in groups {
         let mut sum: BTreeMap<Vec<String>, (f64, Vec<usize>)> = BTreeMap::new();
@@ -520,7 +624,10 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
             if f.table.name != *table {
                 continue;
             }
-            let key: Vec<String> = keys.iter().map(|k| f.get(k).map(Val::key_text).unwrap_or_default()).collect();
+            let key: Vec<String> = keys
+                .iter()
+                .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
+                .collect();
             let e = sum.entry(key).or_default();
             e.0 += f.num("percent").unwrap_or(0.0);
             e.1.push(i);
@@ -530,7 +637,13 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
                 let f = &l.s.facts[idx[idx.len() - 1]];
                 let loc = f.span_of("percent");
                 let first = l.s.place(&l.s.facts[idx[0]].loc);
-                let p = l.problem(&loc, format!("{table} percentages for ({}) sum to {total:.1}%, past 100%", key.join(", ")));
+                let p = l.problem(
+                    &loc,
+                    format!(
+                        "{table} percentages for ({}) sum to {total:.1}%, past 100%",
+                        key.join(", ")
+                    ),
+                );
                 p.label = "the sum passes 100% here".into();
                 p.help = Some(format!(
                     "{} rows share {whole}, the first at {first}; fix a figure or raise share_sum_tolerance (now {tol})",
@@ -543,14 +656,21 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
 
 fn lower_params(l: &mut Lowerer<'_>, opts: &Options) {
     for spec in params::PARAMS {
-        let (value, from) = if let Some((_, v)) = opts.set.iter().rev().find(|(n, _)| n == spec.name) {
-            (*v, ParamFrom::CommandLine)
-        } else if let Some(p) = l.s.params.get(spec.name) {
-            (p.value, p.loc.clone().map_or(ParamFrom::Default, ParamFrom::File))
-        } else {
-            (spec.default, ParamFrom::Default)
-        };
-        let t = Box::new([l.sym(spec.name), Value::Num(params::to_rule_value(spec.name, value))]);
+        let (value, from) =
+            if let Some((_, v)) = opts.set.iter().rev().find(|(n, _)| n == spec.name) {
+                (*v, ParamFrom::CommandLine)
+            } else if let Some(p) = l.s.params.get(spec.name) {
+                (
+                    p.value,
+                    p.loc.clone().map_or(ParamFrom::Default, ParamFrom::File),
+                )
+            } else {
+                (spec.default, ParamFrom::Default)
+            };
+        let t = Box::new([
+            l.sym(spec.name),
+            Value::Num(params::to_rule_value(spec.name, value)),
+        ]);
         l.facts.add(
             rel::PARAM,
             t,

@@ -16,9 +16,14 @@ fn main() -> ExitCode {
         Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`lode run | head -1`) is a normal way to stop reading.
-            match stdout.write_all(outcome.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+            match stdout
+                .write_all(outcome.stdout.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
                 Ok(()) => ExitCode::from(outcome.code),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(outcome.code)
+                }
                 Err(e) => {
                     eprintln!("lode: cannot write output: {e}");
                     ExitCode::from(2)

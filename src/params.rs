@@ -20,17 +20,72 @@ pub struct ParamSpec {
 }
 
 pub static PARAMS: &[ParamSpec] = &[
-    ParamSpec { name: "hhi_moderate", default: 1500.0, unit: Unit::Hhi, doc: "HHI above this is moderately concentrated (US merger guidelines 2010)" },
-    ParamSpec { name: "hhi_high", default: 2500.0, unit: Unit::Hhi, doc: "HHI above this is highly concentrated (US merger guidelines 2010)" },
-    ParamSpec { name: "dominant_share", default: 50.0, unit: Unit::Percent, doc: "a supplier with at least this share of world output at a stage is dominant" },
-    ParamSpec { name: "single_supplier_cap", default: 65.0, unit: Unit::Percent, doc: "more than this from one country breaches the EU CRM Act benchmark" },
-    ParamSpec { name: "reliance_high", default: 50.0, unit: Unit::Percent, doc: "net import reliance at or above this is high" },
-    ParamSpec { name: "reliance_critical", default: 90.0, unit: Unit::Percent, doc: "reliance at or above this can make an exposure critical" },
-    ParamSpec { name: "aligned_supply_min", default: 25.0, unit: Unit::Percent, doc: "an exposure is critical only if aligned countries hold less than this share of world output" },
-    ParamSpec { name: "option_min_share", default: 1.0, unit: Unit::Percent, doc: "smallest share for an aligned producer to count as a diversification option" },
-    ParamSpec { name: "transit_dependence", default: 10.0, unit: Unit::Percent, doc: "share of a landlocked country's exports crossing a neighbour that makes it dependent on it" },
-    ParamSpec { name: "export_dependence", default: 50.0, unit: Unit::Percent, doc: "share of a partner's exports to one rival that gives the rival leverage" },
-    ParamSpec { name: "share_sum_tolerance", default: 0.5, unit: Unit::Percent, doc: "shares of one mineral × stage × year may sum to at most 100 + this (rounding)" },
+    ParamSpec {
+        name: "hhi_moderate",
+        default: 1500.0,
+        unit: Unit::Hhi,
+        doc: "HHI above this is moderately concentrated (US merger guidelines 2010)",
+    },
+    ParamSpec {
+        name: "hhi_high",
+        default: 2500.0,
+        unit: Unit::Hhi,
+        doc: "HHI above this is highly concentrated (US merger guidelines 2010)",
+    },
+    ParamSpec {
+        name: "dominant_share",
+        default: 50.0,
+        unit: Unit::Percent,
+        doc: "a supplier with at least this share of world output at a stage is dominant",
+    },
+    ParamSpec {
+        name: "single_supplier_cap",
+        default: 65.0,
+        unit: Unit::Percent,
+        doc: "more than this from one country breaches the EU CRM Act benchmark",
+    },
+    ParamSpec {
+        name: "reliance_high",
+        default: 50.0,
+        unit: Unit::Percent,
+        doc: "net import reliance at or above this is high",
+    },
+    ParamSpec {
+        name: "reliance_critical",
+        default: 90.0,
+        unit: Unit::Percent,
+        doc: "reliance at or above this can make an exposure critical",
+    },
+    ParamSpec {
+        name: "aligned_supply_min",
+        default: 25.0,
+        unit: Unit::Percent,
+        doc: "an exposure is critical only if aligned countries hold less than this share of world output",
+    },
+    ParamSpec {
+        name: "option_min_share",
+        default: 1.0,
+        unit: Unit::Percent,
+        doc: "smallest share for an aligned producer to count as a diversification option",
+    },
+    ParamSpec {
+        name: "transit_dependence",
+        default: 10.0,
+        unit: Unit::Percent,
+        doc: "share of a landlocked country's exports crossing a neighbour that makes it dependent on it",
+    },
+    ParamSpec {
+        name: "export_dependence",
+        default: 50.0,
+        unit: Unit::Percent,
+        doc: "share of a partner's exports to one rival that gives the rival leverage",
+    },
+    ParamSpec {
+        name: "share_sum_tolerance",
+        default: 0.5,
+        unit: Unit::Percent,
+        doc: "shares of one mineral × stage × year may sum to at most 100 + this (rounding)",
+    },
 ];
 
 pub fn spec(name: &str) -> Option<&'static ParamSpec> {
@@ -50,7 +105,9 @@ pub fn check(name: &str, value: f64) -> Result<(), String> {
         Unit::Hhi => 10_000.0,
     };
     if !(0.0..=max).contains(&value) {
-        return Err(format!("`{name}` must be between 0 and {max}, found {value}"));
+        return Err(format!(
+            "`{name}` must be between 0 and {max}, found {value}"
+        ));
     }
     Ok(())
 }

@@ -6,13 +6,13 @@
 //! [`Scenario`], is well-formed but not yet checked against itself (unknown countries, shares
 //! past 100 %): that is `lower`'s job.
 
-use crate::error::{suggest, Error, Problem, SourceFile};
+use crate::error::{Error, Problem, SourceFile, suggest};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 /// Largest scenario file lode reads.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -554,22 +554,30 @@ struct Parsed {
 }
 
 fn display_path(p: &Path) -> String {
-    if let Ok(cwd) = std::env::current_dir() {
-        if let Ok(rel) = p.strip_prefix(&cwd) {
-            return rel.display().to_string();
-        }
+    if let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = p.strip_prefix(&cwd)
+    {
+        return rel.display().to_string();
     }
     p.display().to_string()
 }
 
 impl Loader {
-    fn load_path(&mut self, path: &Path, from: Option<(&SourceFile, Range<usize>)>) -> Result<Scenario, Error> {
+    fn load_path(
+        &mut self,
+        path: &Path,
+        from: Option<(&SourceFile, Range<usize>)>,
+    ) -> Result<Scenario, Error> {
         let shown = path.display().to_string();
         let located = |message: String, help: &str| -> Error {
             match &from {
                 Some((f, span)) => Error::invalid(
                     &f.name,
-                    vec![Problem::new(f, span.clone(), message).label("extends").help(help.to_string())],
+                    vec![
+                        Problem::new(f, span.clone(), message)
+                            .label("extends")
+                            .help(help.to_string()),
+                    ],
                 ),
                 None => Error::Io {
                     path: shown.clone(),
@@ -588,7 +596,10 @@ impl Loader {
         };
         if meta.is_dir() {
             return Err(match &from {
-                Some(_) => located(format!("`{shown}` is a directory"), "extends must name a .toml file"),
+                Some(_) => located(
+                    format!("`{shown}` is a directory"),
+                    "extends must name a .toml file",
+                ),
                 None => Error::IsDirectory { path: shown },
             });
         }
@@ -626,7 +637,12 @@ impl Loader {
         r
     }
 
-    fn load_text(&mut self, name: String, text: String, dir: Option<PathBuf>) -> Result<Scenario, Error> {
+    fn load_text(
+        &mut self,
+        name: String,
+        text: String,
+        dir: Option<PathBuf>,
+    ) -> Result<Scenario, Error> {
         let file = SourceFile {
             name: name.clone(),
             text: Arc::from(text),
@@ -670,8 +686,15 @@ impl Loader {
             .into_iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                Problem::new(&file, span, format!("toml syntax error: {}", e.message().trim_end_matches('.').trim()))
-                    .label("syntax error")
+                Problem::new(
+                    &file,
+                    span,
+                    format!(
+                        "toml syntax error: {}",
+                        e.message().trim_end_matches('.').trim()
+                    ),
+                )
+                .label("syntax error")
             })
             .collect();
         if !problems.is_empty() {
@@ -727,7 +750,9 @@ impl Loader {
                 _ => match table(key) {
                     Some(schema) => {
                         for row in r.rows(v, key) {
-                            if let Some(fact) = r.read_fact(schema, row, default_source.as_deref(), default_quality) {
+                            if let Some(fact) =
+                                r.read_fact(schema, row, default_source.as_deref(), default_quality)
+                            {
                                 let fkey = (schema.name, fact.key());
                                 if let Some(first) = keys_seen.get(&fkey) {
                                     let (line, _) = file.line_col(*first);
@@ -746,7 +771,8 @@ impl Loader {
                     None => {
                         let mut names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
                         names.extend(["scenario", "params", "expect", "remove"]);
-                        let mut p = Problem::new(&file, k.span(), format!("unknown table `{key}`")).label("unknown table");
+                        let mut p = Problem::new(&file, k.span(), format!("unknown table `{key}`"))
+                            .label("unknown table");
                         if let Some(s) = suggest(key, names.iter().copied()) {
                             p = p.help(s);
                         } else {
@@ -774,7 +800,12 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Merges a file's own content over its (already merged) parent.
-fn merge(base: Option<Scenario>, own: Parsed, files: &[SourceFile], problems: &mut Vec<Problem>) -> Scenario {
+fn merge(
+    base: Option<Scenario>,
+    own: Parsed,
+    files: &[SourceFile],
+    problems: &mut Vec<Problem>,
+) -> Scenario {
     let mut s = base.unwrap_or_else(|| Scenario {
         files: Vec::new(),
         meta: Meta::default(),
@@ -812,9 +843,16 @@ fn merge(base: Option<Scenario>, own: Parsed, files: &[SourceFile], problems: &m
             let file = &files[loc.file];
             let what: Vec<String> = fields.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
             problems.push(
-                Problem::new(file, loc.span, format!("this removal matches no `{tname}` fact of the parent scenario"))
-                    .label("matches nothing")
-                    .help(format!("no {tname} has {}; check the spelling or drop the removal", what.join(", "))),
+                Problem::new(
+                    file,
+                    loc.span,
+                    format!("this removal matches no `{tname}` fact of the parent scenario"),
+                )
+                .label("matches nothing")
+                .help(format!(
+                    "no {tname} has {}; check the spelling or drop the removal",
+                    what.join(", ")
+                )),
             );
         }
     }
@@ -889,7 +927,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn rows<'v>(&mut self, v: &'v Spanned<DeValue<'v>>, name: &str) -> Vec<(&'v DeTable<'v>, Range<usize>)> {
+    fn rows<'v>(
+        &mut self,
+        v: &'v Spanned<DeValue<'v>>,
+        name: &str,
+    ) -> Vec<(&'v DeTable<'v>, Range<usize>)> {
         match v.get_ref() {
             DeValue::Array(a) => {
                 let mut out = Vec::new();
@@ -897,7 +939,10 @@ impl<'a> Reader<'a> {
                     match item.get_ref() {
                         DeValue::Table(t) => out.push((t, item.span())),
                         other => {
-                            let msg = format!("each `{name}` must be a table, found {}", type_name(other));
+                            let msg = format!(
+                                "each `{name}` must be a table, found {}",
+                                type_name(other)
+                            );
                             self.problem(item.span(), msg);
                         }
                     }
@@ -905,7 +950,10 @@ impl<'a> Reader<'a> {
                 out
             }
             other => {
-                let msg = format!("`{name}` must be an array of tables, found {}", type_name(other));
+                let msg = format!(
+                    "`{name}` must be an array of tables, found {}",
+                    type_name(other)
+                );
                 self.problem(v.span(), msg).help = Some(format!("write each entry as [[{name}]]"));
                 Vec::new()
             }
@@ -933,7 +981,9 @@ impl<'a> Reader<'a> {
 
     fn number(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<f64> {
         let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok().map(|x| x as f64),
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .ok()
+                .map(|x| x as f64),
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             other => {
                 let msg = format!("`{key}` must be a number, found {}", type_name(other));
@@ -972,7 +1022,9 @@ impl<'a> Reader<'a> {
     fn date(&mut self, key: &str, v: &Spanned<DeValue<'_>>, end_of_year: bool) -> Option<Date> {
         match v.get_ref() {
             DeValue::Datetime(dt) => {
-                let d = dt.date.and_then(|d| Date::parse(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day)));
+                let d = dt.date.and_then(|d| {
+                    Date::parse(&format!("{:04}-{:02}-{:02}", d.year, d.month, d.day))
+                });
                 if d.is_none() || dt.time.is_some() {
                     let msg = format!("`{key}` must be a date like 2025-11-09, without a time");
                     self.problem(v.span(), msg);
@@ -987,13 +1039,24 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 Some(if end_of_year {
-                    Date { year: y as i32, month: 12, day: 31 }
+                    Date {
+                        year: y as i32,
+                        month: 12,
+                        day: 31,
+                    }
                 } else {
-                    Date { year: y as i32, month: 1, day: 1 }
+                    Date {
+                        year: y as i32,
+                        month: 1,
+                        day: 1,
+                    }
                 })
             }
             other => {
-                let msg = format!("`{key}` must be a date (2025-11-09) or a year, found {}", type_name(other));
+                let msg = format!(
+                    "`{key}` must be a date (2025-11-09) or a year, found {}",
+                    type_name(other)
+                );
                 self.problem(v.span(), msg);
                 None
             }
@@ -1002,14 +1065,30 @@ impl<'a> Reader<'a> {
 
     fn unknown_key(&mut self, span: Range<usize>, key: &str, table: &str, known: &[&str]) {
         let msg = format!("unknown key `{key}` in `{table}`");
-        let help = suggest(key, known.iter().copied()).unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
+        let help = suggest(key, known.iter().copied())
+            .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
         let p = self.problem(span, msg);
         p.label = "unknown key".into();
         p.help = Some(help);
     }
 
-    fn read_header(&mut self, t: &DeTable<'_>, out: &mut Parsed, default_source: &mut Option<String>, default_quality: &mut Quality) {
-        const KNOWN: &[&str] = &["name", "description", "reference_year", "as_of", "extends", "default_source", "default_quality", "label"];
+    fn read_header(
+        &mut self,
+        t: &DeTable<'_>,
+        out: &mut Parsed,
+        default_source: &mut Option<String>,
+        default_quality: &mut Quality,
+    ) {
+        const KNOWN: &[&str] = &[
+            "name",
+            "description",
+            "reference_year",
+            "as_of",
+            "extends",
+            "default_source",
+            "default_quality",
+            "label",
+        ];
         for (k, v) in t.iter() {
             let key = k.get_ref().as_ref();
             match key {
@@ -1021,7 +1100,10 @@ impl<'a> Reader<'a> {
                         if (1900..=2200).contains(&y) {
                             out.meta.reference_year = y;
                         } else {
-                            self.problem(v.span(), format!("reference_year {y} is out of range (1900–2200)"));
+                            self.problem(
+                                v.span(),
+                                format!("reference_year {y} is out of range (1900–2200)"),
+                            );
                         }
                     }
                 }
@@ -1064,7 +1146,10 @@ impl<'a> Reader<'a> {
                         key.to_string(),
                         ParamVal {
                             value: n,
-                            loc: Some(Loc { file: self.fid, span: v.span() }),
+                            loc: Some(Loc {
+                                file: self.fid,
+                                span: v.span(),
+                            }),
                         },
                     );
                 }
@@ -1079,13 +1164,19 @@ impl<'a> Reader<'a> {
             match key {
                 "holds" | "absent" => {
                     if got.is_some() {
-                        self.problem(k.span(), "an expectation has either `holds` or `absent`, not both");
+                        self.problem(
+                            k.span(),
+                            "an expectation has either `holds` or `absent`, not both",
+                        );
                     }
                     if let Some(q) = self.string(key, v) {
                         got = Some(Expect {
                             holds: key == "holds",
                             query: q,
-                            loc: Loc { file: self.fid, span: v.span() },
+                            loc: Loc {
+                                file: self.fid,
+                                span: v.span(),
+                            },
                         });
                     }
                 }
@@ -1099,12 +1190,17 @@ impl<'a> Reader<'a> {
             Some(e) => out.push(e),
             None => {
                 let p = self.problem(span, "an expectation needs `holds` or `absent`");
-                p.help = Some("e.g. holds = \"RiskLevel(USA, gallium, refining, critical)\"".into());
+                p.help =
+                    Some("e.g. holds = \"RiskLevel(USA, gallium, refining, critical)\"".into());
             }
         }
     }
 
-    fn read_remove(&mut self, (t, span): (&DeTable<'_>, Range<usize>), out: &mut Vec<(String, BTreeMap<String, String>, Loc)>) {
+    fn read_remove(
+        &mut self,
+        (t, span): (&DeTable<'_>, Range<usize>),
+        out: &mut Vec<(String, BTreeMap<String, String>, Loc)>,
+    ) {
         let mut tname = None;
         let mut fields = BTreeMap::new();
         let mut spans = Vec::new();
@@ -1114,7 +1210,8 @@ impl<'a> Reader<'a> {
                 if let Some(s) = self.string(key, v) {
                     if table(&s).is_none() {
                         let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
-                        let help = suggest(&s, names.iter().copied()).unwrap_or_else(|| format!("one of: {}", names.join(", ")));
+                        let help = suggest(&s, names.iter().copied())
+                            .unwrap_or_else(|| format!("one of: {}", names.join(", ")));
                         self.problem(v.span(), format!("unknown table `{s}`")).help = Some(help);
                     } else {
                         tname = Some(s);
@@ -1123,10 +1220,15 @@ impl<'a> Reader<'a> {
             } else {
                 let val = match v.get_ref() {
                     DeValue::String(s) => Some(s.to_string()),
-                    DeValue::Integer(_) | DeValue::Float(_) => self.number(key, v).map(|n| format!("{n}")),
+                    DeValue::Integer(_) | DeValue::Float(_) => {
+                        self.number(key, v).map(|n| format!("{n}"))
+                    }
                     DeValue::Boolean(b) => Some(b.to_string()),
                     other => {
-                        let msg = format!("`{key}` in a removal must be a string or number, found {}", type_name(other));
+                        let msg = format!(
+                            "`{key}` in a removal must be a string or number, found {}",
+                            type_name(other)
+                        );
                         self.problem(v.span(), msg);
                         None
                     }
@@ -1138,7 +1240,8 @@ impl<'a> Reader<'a> {
             }
         }
         let Some(tname) = tname else {
-            self.problem(span, "a removal needs `table`").help = Some("e.g. table = \"share\", mineral = \"gallium\", country = \"CHN\"".into());
+            self.problem(span, "a removal needs `table`").help =
+                Some("e.g. table = \"share\", mineral = \"gallium\", country = \"CHN\"".into());
             return;
         };
         if let Some(schema) = table(&tname) {
@@ -1150,10 +1253,18 @@ impl<'a> Reader<'a> {
             }
         }
         if fields.is_empty() {
-            self.problem(span, "a removal needs at least one field to match").help = Some("removing a whole table is not allowed; name the facts".into());
+            self.problem(span, "a removal needs at least one field to match")
+                .help = Some("removing a whole table is not allowed; name the facts".into());
             return;
         }
-        out.push((tname, fields, Loc { file: self.fid, span }));
+        out.push((
+            tname,
+            fields,
+            Loc {
+                file: self.fid,
+                span,
+            },
+        ));
     }
 
     fn read_fact(
@@ -1178,8 +1289,12 @@ impl<'a> Reader<'a> {
                     if words.contains(&s.as_str()) {
                         Some(Val::Str(s))
                     } else {
-                        let help = suggest(&s, words.iter().copied()).unwrap_or_else(|| format!("one of: {}", words.join(", ")));
-                        let p = self.problem(v.span(), format!("unknown {key} `{s}` in `{}`", schema.name));
+                        let help = suggest(&s, words.iter().copied())
+                            .unwrap_or_else(|| format!("one of: {}", words.join(", ")));
+                        let p = self.problem(
+                            v.span(),
+                            format!("unknown {key} `{s}` in `{}`", schema.name),
+                        );
                         p.help = Some(help);
                         None
                     }
@@ -1188,7 +1303,10 @@ impl<'a> Reader<'a> {
                     if (0.0..=100.0).contains(&n) {
                         Some(Val::Num(n))
                     } else {
-                        let p = self.problem(v.span(), format!("`{key}` must be a percentage between 0 and 100, found {n}"));
+                        let p = self.problem(
+                            v.span(),
+                            format!("`{key}` must be a percentage between 0 and 100, found {n}"),
+                        );
                         p.label = "out of range".into();
                         None
                     }
@@ -1212,7 +1330,8 @@ impl<'a> Reader<'a> {
                 Kind::Bool => match v.get_ref() {
                     DeValue::Boolean(b) => Some(Val::Bool(*b)),
                     other => {
-                        let msg = format!("`{key}` must be true or false, found {}", type_name(other));
+                        let msg =
+                            format!("`{key}` must be true or false, found {}", type_name(other));
                         self.problem(v.span(), msg);
                         None
                     }
@@ -1229,7 +1348,10 @@ impl<'a> Reader<'a> {
                         Some(Val::List(items))
                     }
                     other => {
-                        let msg = format!("`{key}` must be an array of strings, found {}", type_name(other));
+                        let msg = format!(
+                            "`{key}` must be an array of strings, found {}",
+                            type_name(other)
+                        );
                         self.problem(v.span(), msg);
                         None
                     }
@@ -1241,7 +1363,10 @@ impl<'a> Reader<'a> {
         }
         for col in schema.cols.iter().filter(|c| c.required) {
             if !t.iter().any(|(k, _)| k.get_ref().as_ref() == col.key) {
-                let p = self.problem(span.clone(), format!("`{}` lacks required key `{}`", schema.name, col.key));
+                let p = self.problem(
+                    span.clone(),
+                    format!("`{}` lacks required key `{}`", schema.name, col.key),
+                );
                 p.label = format!("no `{}`", col.key);
             }
         }
@@ -1249,7 +1374,8 @@ impl<'a> Reader<'a> {
             Some((Val::Str(s), _)) => s.clone(),
             _ => default_source.unwrap_or("").to_string(),
         };
-        let needs_source = schema.needs_source || (schema.name == "country" && fields.contains_key("governance"));
+        let needs_source =
+            schema.needs_source || (schema.name == "country" && fields.contains_key("governance"));
         if needs_source && source.trim().is_empty() {
             let p = self.problem(span.clone(), format!("`{}` has no `source`", schema.name));
             p.label = "no source".into();
@@ -1259,9 +1385,12 @@ impl<'a> Reader<'a> {
             Some((Val::Str(q), _)) => Quality::parse(q).unwrap_or(default_quality),
             _ => default_quality,
         };
-        (self.problems.len() == before).then(|| Fact {
+        (self.problems.len() == before).then_some(Fact {
             table: schema,
-            loc: Loc { file: self.fid, span },
+            loc: Loc {
+                file: self.fid,
+                span,
+            },
             fields,
             source,
             quality,

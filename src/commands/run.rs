@@ -1,6 +1,6 @@
 //! `lode run`: evaluate a scenario and print its conclusions.
 
-use super::{open, relation_ids, Outcome};
+use super::{Outcome, open, relation_ids};
 use crate::cli::{EvalArgs, Format};
 use crate::datalog::program;
 use crate::engine;
@@ -20,7 +20,13 @@ pub fn run(
     let rels = if all {
         (0..program().relations.len()).collect()
     } else if relations.is_empty() {
-        program().relations.iter().enumerate().filter(|(_, r)| r.output).map(|(i, _)| i).collect()
+        program()
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.output)
+            .map(|(i, _)| i)
+            .collect()
     } else {
         relation_ids(relations)?
     };
@@ -30,10 +36,18 @@ pub fn run(
     let out = match format {
         Format::Table => {
             let mut out = report::heading(&s.meta, &as_of);
-            out.push_str(&report::relations_table(&facts.syms, &model.db, &rels, &|_, _| None, None));
+            out.push_str(&report::relations_table(
+                &facts.syms,
+                &model.db,
+                &rels,
+                &|_, _| None,
+                None,
+            ));
             out
         }
-        Format::Json => report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None),
+        Format::Json => {
+            report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None)
+        }
     };
     Ok(Outcome::ok(out))
 }

@@ -465,12 +465,11 @@ impl Parser<'_> {
         if let (Some(Tok::Ident(name)), Some(Tok::Punct("("))) = (
             self.peek().cloned(),
             self.toks.get(self.pos + 1).map(|t| t.tok.clone()),
-        ) {
-            if name.starts_with(|c: char| c.is_ascii_uppercase()) {
-                self.pos += 1;
-                let args = self.atom_args()?;
-                return Ok(RawLit::Pos(RawAtom { name, args, line }));
-            }
+        ) && name.starts_with(|c: char| c.is_ascii_uppercase())
+        {
+            self.pos += 1;
+            let args = self.atom_args()?;
+            return Ok(RawLit::Pos(RawAtom { name, args, line }));
         }
         let lhs = self.expr()?;
         let op = match self.next() {
@@ -493,10 +492,17 @@ impl Parser<'_> {
     }
 }
 
-fn parse_decl(p: &mut Parser<'_>, input: bool, doc: String, line: usize) -> Result<Relation, SyntaxError> {
+fn parse_decl(
+    p: &mut Parser<'_>,
+    input: bool,
+    doc: String,
+    line: usize,
+) -> Result<Relation, SyntaxError> {
     let name = p.ident()?;
     if !name.starts_with(|c: char| c.is_ascii_uppercase()) {
-        return p.err(format!("relation `{name}` must start with an upper-case letter"));
+        return p.err(format!(
+            "relation `{name}` must start with an upper-case letter"
+        ));
     }
     p.expect("(")?;
     let mut fields = Vec::new();
@@ -544,11 +550,7 @@ pub fn parse_program(files: &[(&str, &str)]) -> Result<Program, SyntaxError> {
     let mut raw_rules = Vec::new();
     for (file, src) in files {
         let toks = lex(file, src)?;
-        let mut p = Parser {
-            file,
-            toks,
-            pos: 0,
-        };
+        let mut p = Parser { file, toks, pos: 0 };
         let mut doc = String::new();
         while let Some(tok) = p.peek().cloned() {
             let line = p.line();
@@ -566,7 +568,11 @@ pub fn parse_program(files: &[(&str, &str)]) -> Result<Program, SyntaxError> {
                         "input" => (true, false),
                         "decl" => (false, false),
                         "output" => (false, true),
-                        other => return p.err(format!("unknown directive `.{other}` (use .input, .decl or .output)")),
+                        other => {
+                            return p.err(format!(
+                                "unknown directive `.{other}` (use .input, .decl or .output)"
+                            ));
+                        }
                     };
                     let mut rel = parse_decl(&mut p, input, std::mem::take(&mut doc), line)?;
                     rel.output = output;
@@ -611,7 +617,12 @@ pub fn parse_program(files: &[(&str, &str)]) -> Result<Program, SyntaxError> {
                         line,
                     });
                 }
-                _ => return p.err(format!("expected a declaration or a rule, found {}", p.describe())),
+                _ => {
+                    return p.err(format!(
+                        "expected a declaration or a rule, found {}",
+                        p.describe()
+                    ));
+                }
             }
         }
     }
@@ -625,7 +636,10 @@ pub fn parse_program(files: &[(&str, &str)]) -> Result<Program, SyntaxError> {
         program.rules.push(rule);
     }
     for rel in &program.relations {
-        let derived = program.rules.iter().any(|r| program.relations[r.head.rel].name == rel.name);
+        let derived = program
+            .rules
+            .iter()
+            .any(|r| program.relations[r.head.rel].name == rel.name);
         if rel.input && derived {
             return Err(SyntaxError {
                 file: rel.file.clone(),
@@ -647,10 +661,10 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
     let mut wild = 0usize;
     let mut body = Vec::new();
     let note_const = |program: &mut Program, t: &Term| {
-        if let Term::Sym(s) = t {
-            if !program.constants.contains(s) {
-                program.constants.push(s.clone());
-            }
+        if let Term::Sym(s) = t
+            && !program.constants.contains(s)
+        {
+            program.constants.push(s.clone());
         }
     };
     let resolve_atom = |program: &Program, a: &RawAtom| -> Result<usize, SyntaxError> {
@@ -711,7 +725,11 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                                 Some(ty) if ty != fty => {
                                     return Err(err(
                                         a.line,
-                                        format!("variable `{v}` is a {} here but a {} before", fty.as_str(), ty.as_str()),
+                                        format!(
+                                            "variable `{v}` is a {} here but a {} before",
+                                            fty.as_str(),
+                                            ty.as_str()
+                                        ),
                                     ));
                                 }
                                 Some(_) => {}
@@ -720,10 +738,16 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                             t.clone()
                         }
                         Term::Sym(_) if fty != Ty::Symbol => {
-                            return Err(err(a.line, format!("field {} of `{}` is a number", i + 1, a.name)));
+                            return Err(err(
+                                a.line,
+                                format!("field {} of `{}` is a number", i + 1, a.name),
+                            ));
                         }
                         Term::Num(_) if fty != Ty::Number => {
-                            return Err(err(a.line, format!("field {} of `{}` is a symbol", i + 1, a.name)));
+                            return Err(err(
+                                a.line,
+                                format!("field {} of `{}` is a symbol", i + 1, a.name),
+                            ));
                         }
                         _ => t.clone(),
                     };
@@ -745,15 +769,24 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                                 ));
                             }
                             Some(ty) if ty != fty => {
-                                return Err(err(a.line, format!("variable `{v}` has the wrong type here")));
+                                return Err(err(
+                                    a.line,
+                                    format!("variable `{v}` has the wrong type here"),
+                                ));
                             }
                             _ => {}
                         },
                         Term::Sym(_) if fty != Ty::Symbol => {
-                            return Err(err(a.line, format!("field {} of `{}` is a number", i + 1, a.name)));
+                            return Err(err(
+                                a.line,
+                                format!("field {} of `{}` is a number", i + 1, a.name),
+                            ));
                         }
                         Term::Num(_) if fty != Ty::Number => {
-                            return Err(err(a.line, format!("field {} of `{}` is a symbol", i + 1, a.name)));
+                            return Err(err(
+                                a.line,
+                                format!("field {} of `{}` is a symbol", i + 1, a.name),
+                            ));
                         }
                         _ => {}
                     }
@@ -767,21 +800,27 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                 for_each_const(lhs, &mut |t| note_const(program, t));
                 for_each_const(rhs, &mut |t| note_const(program, t));
                 let line = raw.head.line;
-                if let (CmpOp::Eq, Expr::Term(Term::Var(v))) = (op, lhs) {
-                    if var_ty(&vars, v).is_none() {
-                        let ty = expr_ty(&vars, rhs, line, &err)?;
-                        vars.push((v.clone(), ty));
-                        body.push(Literal::Bind(v.clone(), rhs.clone()));
-                        continue;
-                    }
+                if let (CmpOp::Eq, Expr::Term(Term::Var(v))) = (op, lhs)
+                    && var_ty(&vars, v).is_none()
+                {
+                    let ty = expr_ty(&vars, rhs, line, &err)?;
+                    vars.push((v.clone(), ty));
+                    body.push(Literal::Bind(v.clone(), rhs.clone()));
+                    continue;
                 }
                 let lt = expr_ty(&vars, lhs, line, &err)?;
                 let rt = expr_ty(&vars, rhs, line, &err)?;
                 if lt != rt {
-                    return Err(err(line, "a comparison needs both sides of the same type".into()));
+                    return Err(err(
+                        line,
+                        "a comparison needs both sides of the same type".into(),
+                    ));
                 }
                 if lt == Ty::Symbol && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                    return Err(err(line, "symbols can only be compared with `=` and `!=`".into()));
+                    return Err(err(
+                        line,
+                        "symbols can only be compared with `=` and `!=`".into(),
+                    ));
                 }
                 body.push(Literal::Cmp(lhs.clone(), *op, rhs.clone()));
             }
@@ -792,7 +831,12 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
         let fty = program.relations[head_rel].fields[i].ty;
         note_const(program, t);
         match t {
-            Term::Wild => return Err(err(raw.head.line, "`_` cannot appear in a rule head".into())),
+            Term::Wild => {
+                return Err(err(
+                    raw.head.line,
+                    "`_` cannot appear in a rule head".into(),
+                ));
+            }
             Term::Var(v) => match var_ty(&vars, v) {
                 None => {
                     return Err(err(
@@ -801,15 +845,24 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                     ));
                 }
                 Some(ty) if ty != fty => {
-                    return Err(err(raw.head.line, format!("head variable `{v}` has the wrong type")));
+                    return Err(err(
+                        raw.head.line,
+                        format!("head variable `{v}` has the wrong type"),
+                    ));
                 }
                 _ => {}
             },
             Term::Sym(_) if fty != Ty::Symbol => {
-                return Err(err(raw.head.line, format!("field {} of `{}` is a number", i + 1, raw.head.name)));
+                return Err(err(
+                    raw.head.line,
+                    format!("field {} of `{}` is a number", i + 1, raw.head.name),
+                ));
             }
             Term::Num(_) if fty != Ty::Number => {
-                return Err(err(raw.head.line, format!("field {} of `{}` is a symbol", i + 1, raw.head.name)));
+                return Err(err(
+                    raw.head.line,
+                    format!("field {} of `{}` is a symbol", i + 1, raw.head.name),
+                ));
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 use crate::datalog::program;
 use crate::model::{Symbols, Value};
 use crate::scenario::Meta;
-use serde_json::{json, Map, Value as Json};
+use serde_json::{Map, Value as Json, json};
 
 /// Renders one field value for a reader: `_bp` fields as percentages, `_milli` as decimals.
 pub fn field(syms: &Symbols, field_name: &str, v: &Value) -> String {
@@ -60,7 +60,10 @@ pub fn columns(header: &[String], rows: &[Vec<String>], indent: &str) -> String 
 
 /// The heading printed above every conclusion listing.
 pub fn heading(meta: &Meta, as_of: &str) -> String {
-    let mut s = format!("scenario: {} (reference year {}, as of {as_of})\n", meta.name, meta.reference_year);
+    let mut s = format!(
+        "scenario: {} (reference year {}, as of {as_of})\n",
+        meta.name, meta.reference_year
+    );
     if let Some(label) = &meta.label {
         s.push_str(&format!("label: {label}\n"));
     }
@@ -79,7 +82,13 @@ pub fn relations_table(
     for &ri in rels {
         let r = &program().relations[ri];
         let tuples = db.rel(ri);
-        out.push_str(&format!("\n{} — {} ({} row{})\n", r.name, r.doc, tuples.len(), if tuples.len() == 1 { "" } else { "s" }));
+        out.push_str(&format!(
+            "\n{} — {} ({} row{})\n",
+            r.name,
+            r.doc,
+            tuples.len(),
+            if tuples.len() == 1 { "" } else { "s" }
+        ));
         if tuples.is_empty() {
             continue;
         }
@@ -90,7 +99,12 @@ pub fn relations_table(
         let rows: Vec<Vec<String>> = tuples
             .iter()
             .map(|t| {
-                let mut row: Vec<String> = r.fields.iter().zip(t.iter()).map(|(f, v)| field(syms, &f.name, v)).collect();
+                let mut row: Vec<String> = r
+                    .fields
+                    .iter()
+                    .zip(t.iter())
+                    .map(|(f, v)| field(syms, &f.name, v))
+                    .collect();
                 if let Some(x) = extra(ri, t) {
                     row.push(x);
                 }
@@ -102,6 +116,9 @@ pub fn relations_table(
     out
 }
 
+/// Adds one named field to a conclusion's JSON object (e.g. its confidence).
+pub type ExtraJson<'a> = dyn Fn(usize, &[Value]) -> Option<(String, Json)> + 'a;
+
 /// Conclusions as one JSON document with named fields.
 pub fn relations_json(
     syms: &Symbols,
@@ -109,7 +126,7 @@ pub fn relations_json(
     rels: &[usize],
     meta: &Meta,
     as_of: &str,
-    extra: &dyn Fn(usize, &[Value]) -> Option<(String, Json)>,
+    extra: &ExtraJson<'_>,
 ) -> String {
     let mut relations = Map::new();
     for &ri in rels {
