@@ -105,6 +105,26 @@ pub enum Error {
         #[help]
         help: Option<String>,
     },
+
+    /// A query (`lode explain`, an `[[expect]]`) that does not parse or names nothing known.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Query(Box<QueryProblem>),
+}
+
+/// A problem in a query typed on the command line, shown against the query's text.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(lode::query))]
+pub struct QueryProblem {
+    pub message: String,
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
 }
 
 impl Error {

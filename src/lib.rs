@@ -12,6 +12,8 @@ pub mod error;
 pub mod lower;
 pub mod model;
 pub mod params;
+pub mod query;
+pub mod explain;
 pub mod scenario;
 pub mod cli;
 pub mod commands;

@@ -1,4 +1,5 @@
 //! Step 5: every byte lode prints is formatted here. Other modules hand over data.
+pub mod proof;
 
 use crate::datalog::program;
 use crate::model::{Symbols, Value};
