@@ -7,6 +7,7 @@
 
 pub mod aggregate;
 pub mod datalog;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod lower;
@@ -15,6 +16,8 @@ pub mod params;
 pub mod query;
 pub mod explain;
 pub mod scenario;
+pub mod timeline;
+pub mod sweep;
 pub mod cli;
 pub mod commands;
 pub mod report;

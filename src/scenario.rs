@@ -479,7 +479,8 @@ pub struct Meta {
 /// A scenario after `extends` is resolved: the merged facts, each with the file it came from.
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    /// Every file read, parent first; [`Loc::file`] indexes it.
+    /// Every file read: the scenario's own file first, then its parents in `extends` order;
+    /// [`Loc::file`] indexes it.
     pub files: Vec<SourceFile>,
     pub meta: Meta,
     pub params: BTreeMap<String, ParamVal>,
@@ -1395,5 +1396,172 @@ impl<'a> Reader<'a> {
             source,
             quality,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Overlay merge rules: add, replace, remove, chains, cycles, missing parents, removals that
+    //! match nothing.
+    use super::*;
+
+    const PARENT: &str = r#"
+[scenario]
+name = "parent"
+description = "the parent"
+reference_year = 2025
+default_source = "test"
+
+[[country]]
+id = "CHN"
+name = "China"
+
+[[country]]
+id = "USA"
+name = "United States"
+
+[[mineral]]
+id = "gallium"
+name = "Gallium"
+
+[[stage]]
+id = "refining"
+name = "Refining"
+
+[[share]]
+mineral = "gallium"
+stage = "refining"
+country = "CHN"
+year = 2024
+percent = 98.0
+
+[[share]]
+mineral = "gallium"
+stage = "refining"
+country = "USA"
+year = 2024
+percent = 1.0
+"#;
+
+    /// A fresh directory holding the given files.
+    fn dir_with(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("lode-overlay-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (f, text) in files {
+            std::fs::write(dir.join(f), text).unwrap();
+        }
+        dir
+    }
+
+    fn child(name: &str, body: &str) -> Result<Scenario, String> {
+        let dir = dir_with(name, &[("parent.toml", PARENT)]);
+        let text = format!("[scenario]\nextends = \"parent.toml\"\ndescription = \"the child\"\ndefault_source = \"test\"\n{body}");
+        load_str("child.toml", &text, Some(&dir)).map_err(|e| crate::error::render(&e))
+    }
+
+    fn shares(s: &Scenario) -> Vec<(String, f64)> {
+        s.facts_of("share").map(|f| (f.str("country").to_string(), f.num("percent").unwrap_or(-1.0))).collect()
+    }
+
+    #[test]
+    fn a_child_with_no_facts_has_its_parents_facts() {
+        let s = child("none", "").unwrap();
+        assert_eq!(s.facts.len(), 6);
+        assert_eq!(s.meta.name, "parent");
+        assert_eq!(s.meta.description, "the child");
+    }
+
+    #[test]
+    fn a_fact_with_a_new_key_is_added() {
+        let s = child("add", "[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"USA\"\nyear = 2025\npercent = 2.0\n").unwrap();
+        assert_eq!(s.facts_of("share").count(), 3);
+        let added = s.facts_of("share").find(|f| f.num("year") == Some(2025.0)).unwrap();
+        // The child is the first file read.
+        assert_eq!(s.files[added.loc.file].name, "child.toml");
+    }
+
+    #[test]
+    fn a_fact_with_the_same_key_replaces_the_parents() {
+        let s = child("replace", "[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 60.0\n").unwrap();
+        assert_eq!(shares(&s), vec![("CHN".to_string(), 60.0), ("USA".to_string(), 1.0)]);
+        let chn = s.facts_of("share").find(|f| f.str("country") == "CHN").unwrap();
+        assert_eq!(s.files[chn.loc.file].name, "child.toml");
+    }
+
+    #[test]
+    fn a_removal_drops_every_matching_fact() {
+        let s = child("remove", "[[remove]]\ntable = \"share\"\ncountry = \"CHN\"\n").unwrap();
+        assert_eq!(shares(&s), vec![("USA".to_string(), 1.0)]);
+        let s = child("remove-all", "[[remove]]\ntable = \"share\"\nmineral = \"gallium\"\n").unwrap();
+        assert!(shares(&s).is_empty());
+        // Numbers match as written.
+        let s = child("remove-num", "[[remove]]\ntable = \"share\"\npercent = 98.0\n").unwrap();
+        assert_eq!(shares(&s), vec![("USA".to_string(), 1.0)]);
+    }
+
+    #[test]
+    fn a_removal_applies_before_the_childs_own_facts() {
+        let body = "[[remove]]\ntable = \"share\"\ncountry = \"CHN\"\n\n[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 50.0\n";
+        let s = child("remove-then-add", body).unwrap();
+        assert_eq!(shares(&s), vec![("USA".to_string(), 1.0), ("CHN".to_string(), 50.0)]);
+    }
+
+    #[test]
+    fn a_removal_that_matches_nothing_is_an_error() {
+        let err = child("remove-nothing", "[[remove]]\ntable = \"share\"\ncountry = \"FRA\"\n").unwrap_err();
+        assert!(err.contains("this removal matches no `share` fact of the parent scenario"), "{err}");
+        assert!(err.contains("child.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_removal_of_an_unknown_table_is_an_error() {
+        let err = child("remove-table", "[[remove]]\ntable = \"shares\"\ncountry = \"CHN\"\n").unwrap_err();
+        assert!(err.contains("unknown table `shares`"), "{err}");
+    }
+
+    #[test]
+    fn params_of_the_child_override_the_parents() {
+        let dir = dir_with("params", &[("parent.toml", &format!("{PARENT}\n[params]\nhhi_high = 2500\nhhi_moderate = 1500\n"))]);
+        let s = load_str("child.toml", "[scenario]\nextends = \"parent.toml\"\n[params]\nhhi_high = 3000\n", Some(&dir)).unwrap();
+        assert_eq!(s.params.get("hhi_high").map(|p| p.value), Some(3000.0));
+        assert_eq!(s.params.get("hhi_moderate").map(|p| p.value), Some(1500.0));
+    }
+
+    #[test]
+    fn a_chain_of_three_merges_in_order() {
+        let mid = "[scenario]\nextends = \"parent.toml\"\nname = \"mid\"\ndefault_source = \"t\"\n[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 70.0\n";
+        let dir = dir_with("chain", &[("parent.toml", PARENT), ("mid.toml", mid)]);
+        let top = "[scenario]\nextends = \"mid.toml\"\nname = \"top\"\ndefault_source = \"t\"\n[[remove]]\ntable = \"share\"\ncountry = \"USA\"\n";
+        let s = load_str("top.toml", top, Some(&dir)).unwrap();
+        assert_eq!(s.meta.name, "top");
+        assert_eq!(shares(&s), vec![("CHN".to_string(), 70.0)]);
+        assert_eq!(s.files.len(), 3);
+    }
+
+    #[test]
+    fn a_cycle_is_an_error() {
+        let a = "[scenario]\nextends = \"b.toml\"\nname = \"a\"\ndescription = \"a\"\nreference_year = 2025\n";
+        let b = "[scenario]\nextends = \"a.toml\"\nname = \"b\"\ndescription = \"b\"\nreference_year = 2025\n";
+        let dir = dir_with("cycle", &[("a.toml", a), ("b.toml", b)]);
+        let err = crate::error::render(&load(Some(&dir.join("a.toml"))).unwrap_err());
+        assert!(err.contains("`extends` makes a cycle"), "{err}");
+        assert!(err.contains("a.toml → ") && err.contains("b.toml"), "{err}");
+    }
+
+    #[test]
+    fn extending_oneself_is_a_cycle() {
+        let a = "[scenario]\nextends = \"self.toml\"\nname = \"a\"\ndescription = \"a\"\nreference_year = 2025\n";
+        let dir = dir_with("self", &[("self.toml", a)]);
+        let err = crate::error::render(&load(Some(&dir.join("self.toml"))).unwrap_err());
+        assert!(err.contains("`extends` makes a cycle"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_parent_is_an_error_at_the_extends_key() {
+        let dir = dir_with("missing", &[]);
+        let err = load_str("child.toml", "[scenario]\nextends = \"nowhere.toml\"\n", Some(&dir)).unwrap_err();
+        let text = crate::error::render(&err);
+        assert!(text.contains("cannot read") && text.contains("nowhere.toml") && text.contains("no such file"), "{text}");
+        assert!(text.contains("child.toml"), "{text}");
     }
 }

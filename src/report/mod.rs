@@ -1,5 +1,9 @@
 //! Step 5: every byte lode prints is formatted here. Other modules hand over data.
+pub mod diff;
+pub mod show;
+pub mod sweep;
 pub mod proof;
+pub mod timeline;
 
 use crate::datalog::program;
 use crate::model::{Symbols, Value};

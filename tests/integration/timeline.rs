@@ -1,1 +1,195 @@
-//! (to be written)
+//! Time and trust: `--as-of`, `lode timeline`, and the confidence of conclusions.
+
+use clap::Parser;
+use lode::cli::Cli;
+use lode::commands::dispatch;
+use lode::datalog::relation;
+use lode::engine;
+use lode::lower::{self, Options};
+use lode::scenario::{self, Date};
+use lode::{report, timeline};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+fn date(s: &str) -> Date {
+    Date::parse(s).unwrap_or_else(|| panic!("bad test date {s}"))
+}
+
+/// Runs a command line; returns (stdout or rendered error, exit code).
+fn lode(args: &[&str]) -> (String, u8) {
+    let cli = match Cli::try_parse_from(std::iter::once("lode").chain(args.iter().copied())) {
+        Ok(c) => c,
+        Err(e) => return (e.to_string(), 2),
+    };
+    match dispatch(cli) {
+        Ok(o) => (o.stdout, o.code),
+        Err(e) => (lode::error::render(&e), 2),
+    }
+}
+
+/// The conclusions of the baseline on a date, as atoms.
+fn atoms_on(day: &str, rels: &[&str]) -> BTreeSet<String> {
+    let s = scenario::load(Some(&scenario_path("baseline.toml")))
+        .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let o = Options {
+        as_of: Some(date(day)),
+        set: Vec::new(),
+    };
+    let f = lower::lower(&s, &o).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let m = engine::evaluate(&f);
+    let mut out = BTreeSet::new();
+    for name in rels {
+        let r = relation(name).unwrap_or_else(|| panic!("no relation {name}"));
+        for t in m.db.rel(r) {
+            out.insert(report::atom(&f.syms, r, t));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_us_ban_is_back_the_day_after_its_suspension_ends() {
+    let rels = ["SupplyBanned", "ControlReaches", "RiskLevel", "Exposure"];
+    let before = atoms_on("2026-11-26", &rels);
+    let after = atoms_on("2026-11-28", &rels);
+    let gone: Vec<&String> = before.difference(&after).collect();
+    let new: Vec<&String> = after.difference(&before).collect();
+    assert_eq!(
+        gone,
+        [
+            "RiskLevel(USA, antimony, refining, high)",
+            "RiskLevel(USA, germanium, refining, high)"
+        ],
+        "what stops holding on 2026-11-28"
+    );
+    assert_eq!(
+        new,
+        [
+            "ControlReaches(USA, antimony, CHN, export_ban)",
+            "ControlReaches(USA, gallium, CHN, export_ban)",
+            "ControlReaches(USA, germanium, CHN, export_ban)",
+            "RiskLevel(USA, antimony, refining, critical)",
+            "RiskLevel(USA, germanium, refining, critical)",
+            "SupplyBanned(USA, antimony, CHN)",
+            "SupplyBanned(USA, gallium, CHN)",
+            "SupplyBanned(USA, germanium, CHN)",
+        ],
+        "what starts holding on 2026-11-28"
+    );
+    // Gallium refining is critical on both dates (reliance, concentration and too little aligned
+    // supply are enough), but only after the 27th is China banned as its supplier.
+    assert!(before.contains("RiskLevel(USA, gallium, refining, critical)"));
+    assert!(after.contains("RiskLevel(USA, gallium, refining, critical)"));
+    // The last day of the suspension (its `until`, inclusive) is still suspended.
+    assert_eq!(atoms_on("2026-11-27", &rels), before);
+}
+
+#[test]
+fn run_as_of_the_two_dates_differs_on_gallium_and_germanium() {
+    let (a, code_a) = lode(&[
+        "run",
+        "--as-of",
+        "2026-11-26",
+        "-r",
+        "SupplyBanned",
+        "-r",
+        "RiskLevel",
+    ]);
+    let (b, code_b) = lode(&[
+        "run",
+        "--as-of",
+        "2026-11-28",
+        "-r",
+        "SupplyBanned",
+        "-r",
+        "RiskLevel",
+    ]);
+    assert_eq!((code_a, code_b), (0, 0));
+    assert!(a.contains("as of 2026-11-26") && b.contains("as of 2026-11-28"));
+    for line in ["USA       gallium    CHN", "USA       germanium  CHN"] {
+        assert!(!a.contains(line), "no ban on 2026-11-26: {line}\n{a}");
+        assert!(b.contains(line), "a ban on 2026-11-28: {line}\n{b}");
+    }
+    assert!(a.contains("germanium    refining  high"), "{a}");
+    assert!(b.contains("germanium    refining  critical"), "{b}");
+}
+
+#[test]
+fn a_bad_as_of_date_is_a_usage_error() {
+    let (out, code) = lode(&["run", "--as-of", "2026-02-30"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("`--as-of 2026-02-30` is not a date"), "{out}");
+}
+
+#[test]
+fn timeline_of_the_baseline_2023_to_2027() {
+    let (out, code) = lode(&["timeline", "--from", "2023-01-01", "--to", "2027-12-31"]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn timeline_json_has_the_ban_periods() {
+    let s = scenario::load(None).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let r = relation("SupplyBanned").unwrap_or_else(|| panic!("no SupplyBanned"));
+    let t = timeline::build(
+        &s,
+        &Options::default(),
+        date("2023-01-01"),
+        date("2027-12-31"),
+        &[r],
+    )
+    .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let json: serde_json::Value =
+        serde_json::from_str(&report::timeline::json(&s, &t)).unwrap_or_else(|e| panic!("{e}"));
+    let conclusions = json["conclusions"].as_array().cloned().unwrap_or_default();
+    let gallium = conclusions
+        .iter()
+        .find(|c| c["atom"] == "SupplyBanned(USA, gallium, CHN)")
+        .unwrap_or_else(|| panic!("no gallium ban in {json}"));
+    assert_eq!(
+        gallium["periods"],
+        serde_json::json!([
+            {"from": "2024-12-03", "until": "2025-11-08"},
+            {"from": "2026-11-28", "until": "2027-12-31"},
+        ])
+    );
+    assert_eq!(gallium["throughout"], false);
+}
+
+#[test]
+fn timeline_projects_initiatives_year_by_year() {
+    let path = scenario_path("mongolia-partnership-2030.toml");
+    let path = path.to_string_lossy();
+    let (out, code) = lode(&[
+        "timeline",
+        &path,
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "-r",
+        "RiskLevel",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn timeline_rejects_reversed_and_malformed_dates() {
+    let (out, code) = lode(&["timeline", "--from", "2027-01-01", "--to", "2026-01-01"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("`--to 2026-01-01` precedes `--from 2027-01-01`"),
+        "{out}"
+    );
+    let (out, code) = lode(&["timeline", "--from", "2027-13-01", "--to", "2028-01-01"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("`--from 2027-13-01` is not a date"), "{out}");
+}

@@ -1,0 +1,215 @@
+//! `lode sweep` output: the largest disruption per consumer, then every cut that changes
+//! something, worst first, with what it changes; or one JSON document.
+
+use super::{columns, to_pretty};
+use crate::diff::{Direction, Entry, Kind};
+use crate::report::diff::{atom as row_text, sentence};
+use crate::scenario::Meta;
+use crate::sweep::{Disruption, Sweep, Target};
+use serde_json::{Value as Json, json};
+
+/// How many changes are listed under each cut in the table.
+const DETAIL_LINES: usize = 6;
+
+fn what(t: Target) -> &'static str {
+    match t {
+        Target::Supplier => {
+            "a supplier stops supplying every consumer (an export ban on every mineral it produces)"
+        }
+        Target::Route => "a transit route closes",
+        Target::Initiative => "an initiative fails",
+    }
+}
+
+fn cut_name(d: &Disruption) -> String {
+    d.cut.join(" + ")
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// `raises 9 risk levels by 9 ranks`.
+fn damage(levels: usize, ranks: i64) -> String {
+    format!(
+        "raises {levels} risk level{} by {ranks} rank{}",
+        plural(levels),
+        plural(ranks as usize)
+    )
+}
+
+/// Changes that matter most first: raised levels, then new isolation and cut-off options.
+fn ordered(entries: &[Entry]) -> Vec<&Entry> {
+    let mut v: Vec<&Entry> = entries.iter().collect();
+    v.sort_by_key(|e| {
+        let (dir, n) = match e.ranks {
+            Some((Direction::Raised, n)) => (0, -n),
+            Some((Direction::Lowered, n)) => (2, n),
+            None => (1, 0),
+        };
+        (dir, n)
+    });
+    v
+}
+
+/// The sweep as text. `top` limits the ranked list (not the per-consumer summary).
+pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
+    let mut out = format!(
+        "sweep of {}: {} (k = {}), {} item{}, {} evaluation{}\n",
+        meta.name,
+        what(s.target),
+        s.k,
+        s.items,
+        plural(s.items),
+        s.evaluations,
+        plural(s.evaluations)
+    );
+    if s.evaluations == 0 {
+        out.push_str(&format!(
+            "nothing to cut: the scenario has no {} to make unavailable\n",
+            s.target.as_str()
+        ));
+        return out;
+    }
+    if !s.worst_for.is_empty() {
+        out.push_str("\nlargest disruption per consumer:\n");
+        for (consumer, &i) in &s.worst_for {
+            if let Some(d) = s.disruptions.get(i) {
+                let (n, r) = d.raised_for(consumer);
+                out.push_str(&format!(
+                    "  {consumer}: {} — {}\n",
+                    cut_name(d),
+                    damage(n, r)
+                ));
+            }
+        }
+    }
+    let hurting: Vec<&Disruption> = s.disruptions.iter().filter(|d| !d.is_empty()).collect();
+    let quiet = s.disruptions.len() - hurting.len();
+    let shown: Vec<&Disruption> = hurting
+        .iter()
+        .copied()
+        .take(top.unwrap_or(usize::MAX))
+        .collect();
+    if shown.is_empty() {
+        out.push_str("\nno cut changes a risk level, an isolation or a diversification option\n");
+        return out;
+    }
+    out.push_str("\ndisruptions, worst first:\n");
+    let header: Vec<String> = [
+        "rank",
+        "cut",
+        "levels raised",
+        "ranks raised",
+        "lowered",
+        "isolated",
+        "options cut off",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    let rows: Vec<Vec<String>> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            vec![
+                (i + 1).to_string(),
+                cut_name(d),
+                d.raised.to_string(),
+                d.raised_ranks.to_string(),
+                d.lowered.to_string(),
+                if d.isolated.is_empty() {
+                    "-".into()
+                } else {
+                    d.isolated.join(", ")
+                },
+                d.cut_off.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&columns(&header, &rows, "  "));
+    out.push_str("\nwhat each cut changes:\n");
+    for (i, d) in shown.iter().enumerate() {
+        out.push_str(&format!("  {}. {}\n", i + 1, cut_name(d)));
+        let entries = ordered(&d.entries);
+        for e in entries.iter().take(DETAIL_LINES) {
+            out.push_str(&format!("       {}\n", sentence(e)));
+        }
+        if entries.len() > DETAIL_LINES {
+            let more = entries.len() - DETAIL_LINES;
+            out.push_str(&format!("       … and {more} more\n"));
+        }
+    }
+    if hurting.len() > shown.len() {
+        let rest = hurting.len() - shown.len();
+        out.push_str(&format!(
+            "\n{rest} more cut{} change something (see --top)\n",
+            plural(rest)
+        ));
+    }
+    if quiet > 0 {
+        out.push_str(&format!("{quiet} cut{} change nothing\n", plural(quiet)));
+    }
+    out
+}
+
+fn entry_json(e: &Entry) -> Json {
+    let (change, before, after) = match &e.kind {
+        Kind::Added(r) => ("added", Json::Null, json!(row_text(e.rel, r))),
+        Kind::Removed(r) => ("removed", json!(row_text(e.rel, r)), Json::Null),
+        Kind::Changed { before, after } => (
+            "changed",
+            json!(row_text(e.rel, before)),
+            json!(row_text(e.rel, after)),
+        ),
+    };
+    let (dir, ranks) = match e.ranks {
+        Some((Direction::Raised, n)) => (json!("raised"), json!(n)),
+        Some((Direction::Lowered, n)) => (json!("lowered"), json!(n)),
+        None => (Json::Null, Json::Null),
+    };
+    json!({"change": change, "before": before, "after": after, "direction": dir, "ranks": ranks, "text": sentence(e)})
+}
+
+/// The sweep as one JSON document (every cut, `top` applied).
+pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
+    let cuts: Vec<Json> = s
+        .disruptions
+        .iter()
+        .take(top.unwrap_or(usize::MAX))
+        .enumerate()
+        .map(|(i, d)| {
+            json!({
+                "rank": i + 1,
+                "cut": d.cut,
+                "risk_levels_raised": d.raised,
+                "ranks_raised": d.raised_ranks,
+                "risk_levels_lowered": d.lowered,
+                "isolated": d.isolated,
+                "options_cut_off": d.cut_off,
+                "changes": ordered(&d.entries).into_iter().map(entry_json).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let worst: serde_json::Map<String, Json> = s
+        .worst_for
+        .iter()
+        .filter_map(|(k, &i)| {
+            let d = s.disruptions.get(i)?;
+            let (n, r) = d.raised_for(k);
+            Some((
+                k.clone(),
+                json!({"cut": d.cut, "rank": i + 1, "risk_levels_raised": n, "ranks_raised": r}),
+            ))
+        })
+        .collect();
+    to_pretty(&json!({
+        "scenario": meta.name,
+        "cut": s.target.as_str(),
+        "k": s.k,
+        "items": s.items,
+        "evaluations": s.evaluations,
+        "largest_per_consumer": worst,
+        "disruptions": cuts,
+    }))
+}
