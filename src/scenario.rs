@@ -8,6 +8,8 @@
 
 use crate::error::{Error, Problem, SourceFile, suggest};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -857,15 +859,20 @@ fn merge(
             );
         }
     }
+    // Index the parent's facts by (table, key) once: an overlay replaces the first fact of the
+    // same key, anything else is appended. (A linear search per fact made loading quadratic.)
+    let mut index: HashMap<(&'static str, Vec<String>), usize> =
+        HashMap::with_capacity(s.facts.len() + own.facts.len());
+    for (i, f) in s.facts.iter().enumerate() {
+        index.entry((f.table.name, f.key())).or_insert(i);
+    }
     for fact in own.facts {
-        let key = fact.key();
-        match s
-            .facts
-            .iter_mut()
-            .find(|f| f.table.name == fact.table.name && f.key() == key)
-        {
-            Some(slot) => *slot = fact,
-            None => s.facts.push(fact),
+        match index.entry((fact.table.name, fact.key())) {
+            Entry::Occupied(e) => s.facts[*e.get()] = fact,
+            Entry::Vacant(e) => {
+                e.insert(s.facts.len());
+                s.facts.push(fact);
+            }
         }
     }
     s.expects.extend(own.expects);
