@@ -879,3 +879,116 @@ impl Search<'_, '_> {
         }
     }
 }
+
+/// Which rules fired over a set of scenarios (`lode coverage`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// The scenarios, as named on the command line.
+    pub scenarios: Vec<String>,
+    /// One entry per rule, in program order.
+    pub rules: Vec<RuleCoverage>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleCoverage {
+    pub rule: usize,
+    /// Indexes into [`Coverage::scenarios`] of the scenarios where the rule fired.
+    pub fired_in: Vec<usize>,
+    /// Firings over all scenarios (a rule with an empty body counts one per scenario).
+    pub firings: usize,
+}
+
+impl Coverage {
+    pub fn new(scenarios: Vec<String>) -> Self {
+        Coverage {
+            scenarios,
+            rules: (0..program().rules.len())
+                .map(|rule| RuleCoverage {
+                    rule,
+                    ..RuleCoverage::default()
+                })
+                .collect(),
+        }
+    }
+
+    /// Records the firings of scenario `s` (an index into `scenarios`).
+    pub fn add(&mut self, s: usize, firings: &Firings) {
+        for (rc, rule) in self.rules.iter_mut().zip(&program().rules) {
+            let n = if rule.body.is_empty() {
+                1
+            } else {
+                firings.get(rc.rule).map_or(0, Vec::len)
+            };
+            if n > 0 {
+                rc.fired_in.push(s);
+                rc.firings += n;
+            }
+        }
+    }
+
+    pub fn fired(&self) -> usize {
+        self.rules.iter().filter(|r| !r.fired_in.is_empty()).count()
+    }
+
+    /// Percentage of rules that fired at least once (100 for a program without rules).
+    pub fn percent(&self) -> f64 {
+        if self.rules.is_empty() {
+            100.0
+        } else {
+            100.0 * self.fired() as f64 / self.rules.len() as f64
+        }
+    }
+}
+
+/// The outcome of one `[[expect]]` entry (`lode test`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpectOutcome {
+    /// `file:line:col` of the expectation.
+    pub place: String,
+    /// True for `holds`, false for `absent`.
+    pub holds: bool,
+    pub query: String,
+    pub pattern: Pattern,
+    pub passed: bool,
+    /// The conclusions that match the query.
+    pub matching: Vec<Tuple>,
+    /// For a failed `absent`: the rule that derives the first match.
+    pub derived_by: Option<usize>,
+    /// For a failed `holds`: why not (what holds instead, and per rule what is missing).
+    pub why_not: Option<WhyNot>,
+}
+
+impl Explainer<'_> {
+    /// Checks one expectation against the model.
+    pub fn expect(
+        &self,
+        place: String,
+        holds: bool,
+        query: &str,
+        pattern: Pattern,
+    ) -> ExpectOutcome {
+        let matching: Vec<Tuple> = pattern.find(&self.model.db).into_iter().cloned().collect();
+        let passed = matching.is_empty() != holds;
+        let derived_by = if !passed && !holds {
+            matching
+                .first()
+                .and_then(|t| self.index_of(pattern.rel, t))
+                .and_then(|i| self.heights.derivers(pattern.rel, i).first())
+                .map(|&(r, _)| r as usize)
+        } else {
+            None
+        };
+        let why_not =
+            (!passed && holds).then(|| self.why_not_depth(pattern.rel, &pattern.fields, 0));
+        ExpectOutcome {
+            place,
+            holds,
+            query: query.to_string(),
+            pattern,
+            passed,
+            matching,
+            derived_by,
+            why_not,
+        }
+    }
+}

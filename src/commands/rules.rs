@@ -1,9 +1,14 @@
-//! `lode rules` (not yet built).
+//! `lode rules`: every relation (fields, doc, input / derived / output) and every rule
+//! (file:line, doc).
 
 use super::Outcome;
-use crate::error::Error;
 use crate::cli::Format;
+use crate::error::Error;
+use crate::report::proof::audit;
 
-pub fn rules(_format: Format) -> Result<Outcome, Error> {
-    Err(super::not_yet("rules"))
+pub fn rules(format: Format) -> Result<Outcome, Error> {
+    Ok(Outcome::ok(match format {
+        Format::Table => audit::rules_text(),
+        Format::Json => audit::rules_json(),
+    }))
 }

@@ -862,3 +862,5 @@ pub fn no_match(ctx: Ctx<'_>, p: &Pattern, query: &str) -> String {
         query.replace('\'', "\"")
     )
 }
+
+pub mod audit;
