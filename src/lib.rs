@@ -10,6 +10,8 @@ pub mod datalog;
 pub mod diff;
 pub mod engine;
 pub mod error;
+pub mod export;
+pub mod r#gen;
 pub mod lower;
 pub mod model;
 pub mod params;
