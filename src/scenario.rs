@@ -1407,6 +1407,7 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     //! Overlay merge rules: add, replace, remove, chains, cycles, missing parents, removals that
     //! match nothing.

@@ -16,10 +16,7 @@ fn phrase(r: usize) -> String {
             rel::PROJECTED_RISK_LEVEL,
             "projected risk at the initiative's horizon",
         ),
-        (
-            rel::INITIATIVE_EFFECT,
-            "initiative effect (today → horizon)",
-        ),
+        (rel::INITIATIVE_EFFECT, "risk with the initiative"),
         (rel::INITIATIVE_REDUCES_RISK, "initiative lowers the risk"),
         (rel::CONTROL_REACHES, "export control reaches the consumer"),
         (rel::SUPPLY_BANNED, "supplier bans exports to the consumer"),
@@ -104,6 +101,13 @@ fn keys(r: usize, row: &[Cell]) -> String {
 
 /// The value fields of a row: `12.30%` or `kind export_ban, share 12.30%`.
 fn values(r: usize, row: &[Cell]) -> String {
+    if r == rel::INITIATIVE_EFFECT && row.len() == 6 {
+        return format!(
+            "{} today → {} at its horizon",
+            cell(r, 4, &row[4]),
+            cell(r, 5, &row[5])
+        );
+    }
     let vals: Vec<(usize, &Cell)> = row
         .iter()
         .enumerate()
