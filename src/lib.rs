@@ -19,6 +19,7 @@ pub mod query;
 pub mod explain;
 pub mod scenario;
 pub mod timeline;
+pub mod confidence;
 pub mod sweep;
 pub mod cli;
 pub mod commands;

@@ -2,9 +2,12 @@
 
 use super::{Outcome, open, relation_ids};
 use crate::cli::{EvalArgs, Format};
+use crate::confidence::{self, Confidences};
 use crate::datalog::program;
 use crate::engine;
 use crate::error::Error;
+use crate::explain::Explainer;
+use crate::model::Value;
 use crate::report;
 use std::path::Path;
 
@@ -13,10 +16,19 @@ pub fn run(
     format: Format,
     relations: &[String],
     all: bool,
-    _confidence: bool,
-    _min_confidence: Option<&str>,
+    confidence: bool,
+    min_confidence: Option<&str>,
     eval: &EvalArgs,
 ) -> Result<Outcome, Error> {
+    let min = match min_confidence {
+        None => None,
+        Some(m) => Some(confidence::parse(m).ok_or_else(|| {
+            Error::usage(
+                format!("unknown confidence `{m}` in --min-confidence"),
+                Some(report::confidence::choices()),
+            )
+        })?),
+    };
     let rels = if all {
         (0..program().relations.len()).collect()
     } else if relations.is_empty() {
@@ -31,22 +43,59 @@ pub fn run(
         relation_ids(relations)?
     };
     let (s, facts) = open(scenario, eval)?;
-    let model = engine::evaluate(&facts);
     let as_of = facts.as_of.to_string();
+    // Confidence needs proofs (the provenance engine); it is shown when asked for, and always
+    // for a scenario that states claims, so that no conclusion resting on one goes unmarked.
+    let automatic = !confidence && min.is_none() && confidence::has_claims(&s);
+    if !(confidence || min.is_some() || automatic) {
+        let model = engine::evaluate(&facts);
+        let out = match format {
+            Format::Table => {
+                let mut out = report::heading(&s.meta, &as_of);
+                out.push_str(&report::relations_table(
+                    &facts.syms,
+                    &model.db,
+                    &rels,
+                    &|_, _| None,
+                    None,
+                ));
+                out
+            }
+            Format::Json => {
+                report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None)
+            }
+        };
+        return Ok(Outcome::ok(out));
+    }
+    let ex = Explainer::new(&s, &facts);
+    let conf = Confidences::of_relations(&s, &ex, &rels);
+    let db = match min {
+        Some(m) => conf.keep_at_least(&ex.model().db, &rels, m),
+        None => ex.model().db.clone(),
+    };
+    let kept = rels.iter().map(|&r| db.rel(r).len()).sum();
     let out = match format {
         Format::Table => {
             let mut out = report::heading(&s.meta, &as_of);
+            out.push_str(&report::confidence::note(
+                &conf.counts(),
+                min,
+                kept,
+                automatic,
+            ));
+            let extra = |r: usize, t: &[Value]| conf.get(r, t).map(report::confidence::cell);
             out.push_str(&report::relations_table(
                 &facts.syms,
-                &model.db,
+                &db,
                 &rels,
-                &|_, _| None,
-                None,
+                &extra,
+                Some("confidence"),
             ));
             out
         }
         Format::Json => {
-            report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None)
+            let extra = |r: usize, t: &[Value]| conf.get(r, t).map(report::confidence::field);
+            report::relations_json(&facts.syms, &db, &rels, &s.meta, &as_of, &extra)
         }
     };
     Ok(Outcome::ok(out))

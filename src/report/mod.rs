@@ -4,6 +4,7 @@ pub mod show;
 pub mod sweep;
 pub mod proof;
 pub mod timeline;
+pub mod confidence;
 
 use crate::datalog::program;
 use crate::model::{Symbols, Value};

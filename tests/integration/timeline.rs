@@ -193,3 +193,87 @@ fn timeline_rejects_reversed_and_malformed_dates() {
     assert_eq!(code, 2);
     assert!(out.contains("`--from 2027-13-01` is not a date"), "{out}");
 }
+
+#[test]
+fn run_with_confidence_on_the_baseline() {
+    let (out, code) = lode(&[
+        "run",
+        "--confidence",
+        "-r",
+        "RiskLevel",
+        "-r",
+        "Exposure",
+        "-r",
+        "SupplyBanned",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+/// Every conclusion of seed-claims that is not in the baseline rests on a claim (the scenario
+/// only adds facts of quality `claim`), so each must be marked `claim`; the snapshot lists every
+/// conclusion of seed-claims weaker than solid, with its confidence.
+#[test]
+fn seed_claims_conclusions_resting_on_claims_are_marked() {
+    let rels = lode::timeline::default_relations();
+    let (_, base) = super::open(&scenario_path("baseline.toml"));
+    let base_model = engine::evaluate(&base);
+    let base_syms = &base.syms;
+    let base_atoms: BTreeSet<String> = rels
+        .iter()
+        .flat_map(|&r| {
+            base_model
+                .db
+                .rel(r)
+                .iter()
+                .map(move |t| report::atom(base_syms, r, t))
+        })
+        .collect();
+    let (s, facts) = super::open(&scenario_path("seed-claims.toml"));
+    let ex = lode::explain::Explainer::new(&s, &facts);
+    let conf = lode::confidence::Confidences::of_relations(&s, &ex, &rels);
+    let mut weak = String::new();
+    let mut new = 0;
+    for &r in &rels {
+        for t in ex.model().db.rel(r) {
+            let a = report::atom(&facts.syms, r, t);
+            let q = conf
+                .get(r, t)
+                .unwrap_or_else(|| panic!("no confidence for {a}"));
+            if !base_atoms.contains(&a) {
+                new += 1;
+                assert_eq!(q, scenario::Quality::Claim, "{a} rests on a seed claim");
+            }
+            if q != scenario::Quality::Solid {
+                weak.push_str(&format!("{a}  {}\n", q.as_str()));
+            }
+        }
+    }
+    assert!(new > 0, "seed-claims adds conclusions");
+    insta::assert_snapshot!(weak);
+    // `lode run` marks them without being asked.
+    let path = scenario_path("seed-claims.toml");
+    let (out, code) = lode(&["run", &path.to_string_lossy(), "-r", "PotentialSupplier"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("lithium      MNG      resource  claim"),
+        "{out}"
+    );
+}
+
+#[test]
+fn min_confidence_filters_and_rejects_unknown_words() {
+    let (out, code) = lode(&["run", "--min-confidence", "solid", "-r", "RiskLevel"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("USA       germanium    refining  high      solid"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("  USA")).collect();
+    assert_eq!(rows.len(), 19, "{out}");
+    assert!(rows.iter().all(|l| l.ends_with(" solid")), "{out}");
+    let (out, code) = lode(&["run", "--min-confidence", "certain"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("unknown confidence `certain`"), "{out}");
+    assert!(out.contains("solid, approximate, derived, claim"), "{out}");
+}
