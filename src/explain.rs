@@ -158,6 +158,54 @@ struct Compiled {
     head: Vec<Src>,
     /// Per body literal: the argument sources of an atom (empty for comparisons and bindings).
     atoms: Vec<Vec<Src>>,
+    /// Per variable: whether it holds a percentage in basis points (bound from a `_bp` field or
+    /// from a percent parameter), so conditions can show it as a percentage.
+    percent: Vec<bool>,
+}
+
+/// Which variables of a rule hold basis points (see [`Compiled::percent`]).
+fn percent_vars(rule: &Rule) -> Vec<bool> {
+    let prog = program();
+    let mut out = vec![false; rule.vars.len()];
+    let mut seen = vec![false; rule.vars.len()];
+    for lit in &rule.body {
+        let Literal::Pos(a) = lit else { continue };
+        let Some(rel) = prog.relations.get(a.rel) else {
+            continue;
+        };
+        let param = match (a.rel == crate::datalog::rel::PARAM, a.args.first()) {
+            (true, Some(Term::Sym(name))) => {
+                crate::params::spec(name).map(|p| p.unit == crate::params::Unit::Percent)
+            }
+            _ => None,
+        };
+        for (i, (t, f)) in a.args.iter().zip(&rel.fields).enumerate() {
+            let Term::Var(v) = t else { continue };
+            let Some(vi) = rule.vars.iter().position(|(n, _)| n == v) else {
+                continue;
+            };
+            if seen[vi] {
+                continue;
+            }
+            seen[vi] = true;
+            out[vi] = f.name.ends_with("_bp") || (i == 1 && param == Some(true));
+        }
+    }
+    out
+}
+
+fn expr_is_percent(e: &Expr, rule: &Rule, percent: &[bool]) -> bool {
+    match e {
+        Expr::Term(Term::Var(v)) => rule
+            .vars
+            .iter()
+            .position(|(n, _)| n == v)
+            .is_some_and(|i| percent.get(i) == Some(&true)),
+        Expr::Term(_) => false,
+        Expr::Bin(a, _, b) => {
+            expr_is_percent(a, rule, percent) || expr_is_percent(b, rule, percent)
+        }
+    }
 }
 
 fn compile(rule: &Rule, syms: &Symbols) -> Compiled {
@@ -183,6 +231,7 @@ fn compile(rule: &Rule, syms: &Symbols) -> Compiled {
                 _ => Vec::new(),
             })
             .collect(),
+        percent: percent_vars(rule),
     }
 }
 
@@ -599,9 +648,18 @@ impl<'a> Explainer<'a> {
         op: CmpOp,
         r: &Expr,
     ) -> String {
-        let show = |e: &Expr| {
-            eval_expr(e, rule, env, &self.facts.syms)
-                .map_or("?".into(), |v| self.facts.syms.show(&v))
+        let percent = program()
+            .rules
+            .iter()
+            .position(|x| std::ptr::eq(x, rule))
+            .and_then(|i| self.compiled.get(i))
+            .is_some_and(|c| {
+                expr_is_percent(l, rule, &c.percent) || expr_is_percent(r, rule, &c.percent)
+            });
+        let show = |e: &Expr| match eval_expr(e, rule, env, &self.facts.syms) {
+            Some(Value::Num(n)) if percent => format!("{:.2}%", n as f64 / 100.0),
+            Some(v) => self.facts.syms.show(&v),
+            None => "?".into(),
         };
         format!(
             "{} {} {} ({} {} {})",
