@@ -1,5 +1,6 @@
 //! Step 5: every byte lode prints is formatted here. Other modules hand over data.
 pub mod diff;
+pub mod html;
 pub mod show;
 pub mod sweep;
 pub mod proof;

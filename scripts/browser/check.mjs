@@ -1,0 +1,151 @@
+// Loads each lode HTML report in headless Debian Chromium (playwright-core, no downloaded
+// browser) and fails on any console error, page error, network request or broken DOM.
+//
+// usage: node check.mjs [--screenshot OUT.png] REPORT.html[=LABEL] ...
+//   REPORT.html=LABEL  also checks that the scenario label LABEL is shown in the banner
+//   --against          the following reports were made with --against (a changes section)
+import { chromium } from "playwright-core";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const args = process.argv.slice(2);
+let screenshot = null;
+let pdf = null;
+const reports = [];
+let against = false;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === "--screenshot") { screenshot = args[++i]; continue; }
+  if (args[i] === "--pdf") { pdf = args[++i]; continue; }
+  if (args[i] === "--against") { against = true; continue; }
+  const [file, label] = args[i].split("=");
+  reports.push({ file: path.resolve(file), label: label || null, against });
+}
+if (reports.length === 0) {
+  console.error("usage: node check.mjs [--screenshot OUT.png] [--pdf OUT.pdf] REPORT.html[=LABEL] ... [--against REPORT.html ...]");
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  ],
+});
+
+let failures = 0;
+function fail(report, msg) {
+  failures++;
+  console.error(`FAIL ${path.basename(report.file)}: ${msg}`);
+}
+
+for (const report of reports) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") errors.push(`console ${m.type()}: ${m.text()}`); });
+  page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
+  // Self-contained: the report may load nothing but itself.
+  const url = pathToFileURL(report.file).href;
+  await page.route("**/*", (route) => {
+    const u = route.request().url();
+    if (u === url || u.startsWith(url + "#")) return route.continue();
+    errors.push(`request for an external resource: ${u}`);
+    return route.abort();
+  });
+  const response = await page.goto(url, { waitUntil: "load" });
+  if (!response || !response.ok()) fail(report, "did not load");
+
+  const dom = await page.evaluate(() => {
+    const q = (s) => document.querySelectorAll(s);
+    const heat = document.querySelector("table.heat");
+    const stages = heat ? heat.querySelectorAll("thead th").length - 3 : 0;
+    const anchors = [...q('a[href^="#"]')].map((a) => a.getAttribute("href").slice(1));
+    const broken = [...new Set(anchors.filter((id) => id && !document.getElementById(decodeURIComponent(id))))];
+    const banner = document.querySelector(".label-banner");
+    const bannerBox = banner ? banner.getBoundingClientRect() : null;
+    return {
+      sections: ["summary", "heatmap", "supply", "partner", "method", "conclusions", "sources", "changes"].filter((id) => document.getElementById(id)),
+      rows: q("table.heat tr.heat-row").length,
+      cells: q("table.heat td.cell").length,
+      dataRows: heat ? Number(heat.dataset.rows) : 0,
+      dataCells: heat ? Number(heat.dataset.cells) : 0,
+      stages,
+      conclusions: q("details.concl").length,
+      conclusionCount: Number(document.getElementById("conclusions")?.dataset.count ?? -1),
+      trees: q("details.concl ul.tree").length,
+      bars: q("svg.bars").length,
+      notes: q("ol.sources > li").length,
+      numbers: q("a.num").length,
+      broken,
+      scripts: q("script").length,
+      changed: q("td.cell.changed").length,
+      riskChanges: Number(document.getElementById("changes")?.dataset.riskChanges ?? 0),
+      banner: banner ? banner.textContent.trim() : null,
+      bannerVisible: bannerBox ? bannerBox.top < window.innerHeight && bannerBox.height > 0 : false,
+      title: document.title,
+      overflow: document.documentElement.scrollWidth > window.innerWidth + 1,
+    };
+  });
+
+  for (const id of ["summary", "heatmap", "supply", "partner", "method", "conclusions", "sources"]) {
+    if (!dom.sections.includes(id)) fail(report, `no section #${id}`);
+  }
+  if (report.against !== dom.sections.includes("changes")) fail(report, `changes section ${report.against ? "missing" : "unexpected"}`);
+  if (dom.rows === 0) fail(report, "empty heat map");
+  if (dom.rows !== dom.dataRows) fail(report, `heat map has ${dom.rows} rows, expected ${dom.dataRows}`);
+  if (dom.cells !== dom.dataCells || dom.cells !== dom.rows * dom.stages) fail(report, `heat map has ${dom.cells} cells, expected ${dom.dataCells} = ${dom.rows} × ${dom.stages}`);
+  if (dom.conclusions !== dom.conclusionCount || dom.conclusions === 0) fail(report, `${dom.conclusions} conclusions shown, ${dom.conclusionCount} expected`);
+  if (dom.bars === 0) fail(report, "no supply bars");
+  if (dom.notes === 0 || dom.numbers === 0) fail(report, "no cited numbers");
+  if (dom.broken.length) fail(report, `links to missing anchors: ${dom.broken.slice(0, 5).join(", ")}`);
+  if (dom.scripts !== 1) fail(report, `${dom.scripts} script elements, expected lode's one`);
+  if (dom.overflow) fail(report, "the page is wider than the window");
+  if (report.label && (!dom.banner || !dom.banner.includes(report.label) || !dom.bannerVisible)) fail(report, `label "${report.label}" not shown in a visible banner`);
+  if (report.against && (dom.changed > dom.riskChanges || (dom.riskChanges > 0 && dom.changed === 0))) {
+    fail(report, `${dom.changed} changed heat-map cells outlined, ${dom.riskChanges} risk levels differ`);
+  }
+
+  // Following a heat-map cell opens its conclusion; the buttons open and close them all.
+  const link = await page.$("table.heat td.cell a");
+  if (link) {
+    const target = (await link.getAttribute("href")).slice(1);
+    await link.click();
+    const open = await page
+      .waitForFunction((id) => document.getElementById(id)?.open === true, target, { timeout: 5000 })
+      .then(() => true, () => false);
+    if (!open) fail(report, `following a heat-map cell did not open #${target}`);
+  }
+  await page.click('button[data-action="expand"]');
+  const allOpen = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => d.open));
+  await page.click('button[data-action="collapse"]');
+  const allClosed = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => !d.open));
+  if (!allOpen || !allClosed) fail(report, "expand/collapse all did not work");
+  // The consumer switch, where there is one, recolours the bars.
+  if (await page.$("#al-view")) {
+    const values = await page.$$eval("#al-view option", (os) => os.map((o) => o.value));
+    await page.selectOption("#al-view", values[values.length - 1]);
+  }
+
+  for (const e of errors) fail(report, e);
+  console.log(`ok   ${path.basename(report.file)}: ${dom.rows} heat-map rows × ${dom.stages} stages, ${dom.conclusions} conclusions (${dom.trees} with proof trees), ${dom.bars} bar charts, ${dom.numbers} cited figures → ${dom.notes} footnotes${dom.banner ? `, label "${dom.banner}"` : ""}${report.against ? `, ${dom.changed} changed cells` : ""}`);
+
+  if (screenshot && report === reports[0]) {
+    await page.goto(url, { waitUntil: "load" });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1200, height: 2300 }, fullPage: true });
+    console.log(`screenshot ${screenshot}`);
+  }
+  if (pdf && report === reports[0]) {
+    await page.emulateMedia({ media: "print" });
+    await page.pdf({ path: pdf, format: "A4", printBackground: true });
+    console.log(`pdf ${pdf}`);
+  }
+  await context.close();
+}
+await browser.close();
+if (failures) {
+  console.error(`${failures} failure(s)`);
+  process.exit(1);
+}
