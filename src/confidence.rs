@@ -81,12 +81,6 @@ fn collect(s: &Scenario, p: &Proof, q: Quality, out: &mut Vec<usize>) {
     }
 }
 
-/// Whether a proof node is a leaf at the weakest quality `q` of its proof, i.e. one of the leaves
-/// `lode explain` marks. Only input steps (facts, parameters, cuts) are leaves.
-pub fn is_weakest_leaf(s: &Scenario, p: &Proof, q: Quality) -> bool {
-    matches!(p.step, Step::Input { .. }) && of_proof(s, p) == q
-}
-
 /// Parses a `--min-confidence` value.
 pub fn parse(s: &str) -> Option<Quality> {
     Quality::parse(s.trim())
@@ -147,5 +141,15 @@ impl Confidences {
             *c.entry(*q).or_default() += 1;
         }
         c.into_iter().collect()
+    }
+}
+
+/// Whether a proof is shown whole: no part of it was cut by a depth limit.
+pub fn is_complete(p: &Proof) -> bool {
+    match &p.step {
+        Step::Rule { premises, .. } => premises.iter().all(is_complete),
+        Step::Computed { inputs, .. } => inputs.iter().all(is_complete),
+        Step::Input { .. } => true,
+        Step::Truncated => false,
     }
 }

@@ -289,7 +289,9 @@ fn leaf(head: String) -> Node {
 /// A proof as an indented tree.
 pub fn text(ctx: Ctx<'_>, p: &Proof) -> String {
     let mut out = String::new();
-    draw(&tree(ctx, p), "", true, true, &mut out);
+    let mut root = tree(ctx, p);
+    mark_weakest(ctx, p, &mut root);
+    draw(&root, "", true, true, &mut out);
     out
 }
 
@@ -417,7 +419,7 @@ pub fn json(ctx: Ctx<'_>, query: &str, matches: usize, proofs: &[Proof]) -> Stri
     to_pretty(&json!({
         "query": query,
         "matches": matches,
-        "proofs": proofs.iter().map(|p| json_value(ctx, p)).collect::<Vec<_>>(),
+        "proofs": proofs.iter().map(|p| with_confidence(ctx, p, json_value(ctx, p))).collect::<Vec<_>>(),
     }))
 }
 
@@ -538,13 +540,23 @@ pub fn dot(ctx: Ctx<'_>, proofs: &[Proof]) -> String {
     out
 }
 
-fn bindings_text(syms: &Symbols, b: &[(String, Value)]) -> String {
+fn bindings_text(syms: &Symbols, rule: usize, b: &[(String, Value)]) -> String {
     if b.is_empty() {
         return String::new();
     }
+    let rule = program().rules.get(rule);
+    let percent = rule.map(crate::explain::percent_vars).unwrap_or_default();
     let parts: Vec<String> = b
         .iter()
-        .map(|(n, v)| format!("{n} = {}", syms.show(v)))
+        .map(|(n, v)| {
+            let pct = rule
+                .and_then(|r| r.vars.iter().position(|(x, _)| x == n))
+                .is_some_and(|i| percent.get(i) == Some(&true));
+            match v {
+                Value::Num(x) if pct => format!("{n} = {:.2}%", *x as f64 / 100.0),
+                _ => format!("{n} = {}", syms.show(v)),
+            }
+        })
         .collect();
     format!(" (with {})", parts.join(", "))
 }
@@ -570,7 +582,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
                 "needs {}, which does not hold{}{}",
                 pattern(ctx.syms, atom),
                 if input { " (no such input fact)" } else { "" },
-                bindings_text(ctx.syms, bindings)
+                bindings_text(ctx.syms, rule, bindings)
             ));
             if let Some(w) = deeper {
                 children = why_not_children(ctx, w);
@@ -582,7 +594,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             "blocked: needs no {} to hold, but {} holds{}",
             pattern(ctx.syms, atom),
             tuple(ctx.syms, atom.rel, by),
-            bindings_text(ctx.syms, bindings)
+            bindings_text(ctx.syms, rule, bindings)
         )),
         Reason::Fails {
             condition,
@@ -590,7 +602,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             ..
         } => details.push(format!(
             "fails the check {condition}{}",
-            bindings_text(ctx.syms, bindings)
+            bindings_text(ctx.syms, rule, bindings)
         )),
         Reason::TooManyCombinations => {
             details.push("too many combinations to search; ask about a narrower pattern".into())
@@ -864,3 +876,56 @@ pub fn no_match(ctx: Ctx<'_>, p: &Pattern, query: &str) -> String {
 }
 
 pub mod audit;
+
+// ---- Confidence (src/confidence.rs): the weakest leaves of a proof --------------------------
+
+/// Adds the proof's confidence under its root and marks its weakest facts `◀ weakest` (only when
+/// the confidence is below solid: a solid proof has no weak leaf to point at).
+fn mark_weakest(ctx: Ctx<'_>, p: &Proof, root: &mut Node) {
+    let q = crate::confidence::of_proof(ctx.scenario, p);
+    let shown = if crate::confidence::is_complete(p) {
+        ""
+    } else {
+        " (of the facts shown; --depth hides the rest)"
+    };
+    if q == crate::scenario::Quality::Solid {
+        root.details.push(format!("confidence: solid{shown}"));
+        return;
+    }
+    root.details.push(format!(
+        "confidence: {}{shown} — the weakest source quality among its facts (marked ◀ weakest)",
+        q.as_str()
+    ));
+    let lines: Vec<String> = crate::confidence::weakest_facts(ctx.scenario, p)
+        .into_iter()
+        .map(|i| origin_line(ctx, 0, &[], &Origin::Fact(i)))
+        .collect();
+    fn walk(n: &mut Node, lines: &[String]) {
+        for d in &mut n.details {
+            if lines.contains(d) {
+                d.push_str("  ◀ weakest");
+            }
+        }
+        n.children.iter_mut().for_each(|c| walk(c, lines));
+    }
+    walk(root, &lines);
+}
+
+/// A proof's JSON with its `confidence` and the facts that set it (`weakest_facts`).
+fn with_confidence(ctx: Ctx<'_>, p: &Proof, mut v: Json) -> Json {
+    if let Json::Object(m) = &mut v {
+        let q = crate::confidence::of_proof(ctx.scenario, p);
+        m.insert("confidence".into(), json!(q.as_str()));
+        let weakest: Vec<Json> = if q == crate::scenario::Quality::Solid {
+            Vec::new()
+        } else {
+            crate::confidence::weakest_facts(ctx.scenario, p)
+                .into_iter()
+                .filter_map(|i| ctx.scenario.facts.get(i))
+                .map(|f| json!({"fact": f.describe(), "quality": f.quality.as_str(), "at": ctx.scenario.place(&f.loc)}))
+                .collect()
+        };
+        m.insert("weakest_facts".into(), Json::Array(weakest));
+    }
+    v
+}

@@ -277,3 +277,46 @@ fn min_confidence_filters_and_rejects_unknown_words() {
     assert!(out.contains("unknown confidence `certain`"), "{out}");
     assert!(out.contains("solid, approximate, derived, claim"), "{out}");
 }
+
+#[test]
+fn explain_marks_the_weakest_leaf() {
+    let path = scenario_path("seed-claims.toml");
+    let (out, code) = lode(&[
+        "explain",
+        &path.to_string_lossy(),
+        "PotentialOption(USA, lithium, MNG, resource)",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "confidence: claim — the weakest source quality among its facts (marked ◀ weakest)"
+        ),
+        "{out}"
+    );
+    let marked: Vec<&str> = out.lines().filter(|l| l.ends_with("◀ weakest")).collect();
+    assert_eq!(marked.len(), 1, "{out}");
+    assert!(
+        marked[0].contains("deposit(lithium, MNG, national total (news claim))")
+            && marked[0].contains("[claim]"),
+        "{out}"
+    );
+    // A solid proof says so and marks nothing.
+    let (out, _) = lode(&["explain", "RiskLevel(USA, germanium, refining, high)"]);
+    assert!(out.contains("confidence: solid"), "{out}");
+    assert!(!out.contains("◀ weakest"), "{out}");
+    let (out, _) = lode(&[
+        "explain",
+        "--format",
+        "json",
+        "RiskLevel(USA, gallium, refining, critical)",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(v["proofs"][0]["confidence"], "derived");
+    assert!(
+        !v["proofs"][0]["weakest_facts"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
