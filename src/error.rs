@@ -24,11 +24,29 @@ impl SourceFile {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let upto = &self.text[..offset.min(self.text.len())];
+        let upto = &self.text[..char_floor(&self.text, offset)];
         let line = upto.matches('\n').count() + 1;
         let col = upto.rfind('\n').map_or(upto.len(), |i| upto.len() - i - 1) + 1;
         (line, col)
     }
+}
+
+/// The largest char boundary of `text` at or below `offset` (an offset past the end is the end).
+pub fn char_floor(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The smallest char boundary of `text` at or above `offset` (an offset past the end is the end).
+fn char_ceil(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// A located problem in an input.
@@ -47,9 +65,10 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(file: &SourceFile, span: Range<usize>, message: impl Into<String>) -> Self {
-        let len = file.text.len();
-        let start = span.start.min(len);
-        let end = span.end.clamp(start, len);
+        // A span is clamped to the text and widened to char boundaries, so that rendering it
+        // never slices a character in two.
+        let start = char_floor(&file.text, span.start);
+        let end = char_ceil(&file.text, span.end.max(start));
         Problem {
             message: message.into(),
             src: file.named_source(),

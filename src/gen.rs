@@ -413,7 +413,7 @@ pub fn generate(facts: usize, seed: u64) -> String {
     }
 
     // Shares, deposits, reliance and import sources, per mineral.
-    for (m, _) in &minerals {
+    for (mi, (m, _)) in minerals.iter().enumerate() {
         let m = m.as_str();
         let stages: &[(&str, &str)] = if rng.random_bool(0.15) {
             &STAGES[..1]
@@ -490,7 +490,9 @@ pub fn generate(facts: usize, seed: u64) -> String {
             out.block("deposit", &f);
         }
         for &k in &consumers {
-            if !rng.random_bool(0.8) {
+            // Every consumer relies on the first mineral, so that even the smallest scenario
+            // has something to assess.
+            if mi > 0 && !rng.random_bool(0.8) {
                 continue;
             }
             let pct = if rng.random_bool(0.6) {

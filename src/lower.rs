@@ -238,9 +238,10 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
     sums(&mut l, opts);
     lower_params(&mut l, opts);
     if !l.problems.is_empty() {
+        // The scenario's own file is the first read; its parents follow.
         let name = s
             .files
-            .last()
+            .first()
             .map_or("scenario", |f: &SourceFile| f.name.as_str())
             .to_string();
         // Report in file order, so the list reads top to bottom.
@@ -285,7 +286,7 @@ fn declarations(l: &mut Lowerer<'_>) {
                     let loc = f.span_of("governance");
                     l.problem(
                         &loc,
-                        format!("governance must be between 0 and 1 (WGI normalised), found {g}"),
+                        format!("`governance` must be between 0 and 1 (WGI normalised), found {g}"),
                     );
                 }
                 l.countries.insert(id.clone());
@@ -386,7 +387,10 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "country", c, RefKind::Country);
             if ok && k == c {
                 let loc = f.span_of("country");
-                l.problem(&loc, "a consumer's alignment toward itself is not needed");
+                l.problem(
+                    &loc,
+                    "`country` is the consumer itself: an alignment toward oneself is not needed",
+                );
             }
             if ok && live {
                 let t = Box::new([l.sym(k), l.sym(c), l.sym(f.str("level"))]);
@@ -475,15 +479,15 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
         }
         "partnership" => {
             let members = f.list("members");
-            if members.len() < 2 {
+            if members.iter().collect::<BTreeSet<_>>().len() < 2 {
                 let loc = f.span_of("members");
-                l.problem(&loc, "a partnership needs at least two members");
+                l.problem(&loc, "a partnership needs at least two `members`");
             }
             let mut seen = BTreeSet::new();
             for m in members {
                 if !seen.insert(m) {
                     let loc = f.span_of("members");
-                    l.problem(&loc, format!("`{m}` is listed twice in members"));
+                    l.problem(&loc, format!("`{m}` is listed twice in `members`"));
                 }
                 if l.check_ref(f, "members", m, RefKind::Country)
                     && live
@@ -505,7 +509,10 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             );
             if horizon < start {
                 let loc = f.span_of("horizon");
-                let p = l.problem(&loc, format!("horizon {horizon} precedes start {start}"));
+                let p = l.problem(
+                    &loc,
+                    format!("`horizon` ({horizon}) precedes `start` ({start})"),
+                );
                 p.label = "before the start".into();
                 p.help = Some(
                     "the horizon is the year the initiative's effect is due: at or after its start"
@@ -552,7 +559,10 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
     if kind == "suspension" {
         if f.list("suspends").is_empty() {
             let loc = f.span_of("suspends");
-            let p = l.problem(&loc, "a suspension must name the events it suspends");
+            let p = l.problem(
+                &loc,
+                "a suspension must name the events it suspends in `suspends`",
+            );
             p.help = Some("add suspends = [\"<event id>\"]".into());
         }
         for e in f.list("suspends") {
@@ -567,13 +577,16 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
         let loc = f.span_of("minerals");
         let p = l.problem(
             &loc,
-            format!("a `{kind}` event must list the minerals it covers"),
+            format!("a `{kind}` event must list the minerals it covers in `minerals`"),
         );
         p.help = Some("add minerals = [\"gallium\", …]".into());
     }
     if !f.list("suspends").is_empty() {
         let loc = f.span_of("suspends");
-        l.problem(&loc, "only a suspension can suspend events");
+        l.problem(
+            &loc,
+            "only a suspension can suspend events: drop `suspends`",
+        );
     }
     for m in f.list("minerals") {
         if l.check_ref(f, "minerals", m, RefKind::Mineral)

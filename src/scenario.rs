@@ -18,6 +18,8 @@ use toml::de::{DeTable, DeValue};
 
 /// Largest scenario file lode reads.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Longest chain of `extends` lode follows.
+pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Longest string value lode accepts.
 pub const MAX_STRING_CHARS: usize = 4096;
 
@@ -554,6 +556,8 @@ struct Parsed {
     removes: Vec<(String, BTreeMap<String, String>, Loc)>,
     expects: Vec<Expect>,
     has_header: bool,
+    /// The span of the `scenario` key of `[scenario]`.
+    header: Range<usize>,
 }
 
 fn display_path(p: &Path) -> String {
@@ -613,14 +617,35 @@ impl Loader {
                 limit: MAX_FILE_BYTES,
             });
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::Io {
-            path: shown.clone(),
-            reason: io_reason(&e),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-            path: shown.clone(),
-            offset: e.utf8_error().valid_up_to(),
-        })?;
+        // Read at most one byte past the limit: a device or a file that grows while it is read
+        // (its metadata said it was small) is refused too, never read without end.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        });
+        if let Err(e) = read {
+            return Err(Error::Io {
+                path: shown.clone(),
+                reason: io_reason(&e),
+            });
+        }
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(Error::TooLarge {
+                path: shown,
+                size: bytes.len() as u64,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Err(not_utf8(display_path(path), e)),
+        };
+        if self.stack.len() >= MAX_EXTENDS_DEPTH {
+            return Err(located(
+                format!("`extends` goes more than {MAX_EXTENDS_DEPTH} files deep"),
+                "flatten the chain of scenarios",
+            ));
+        }
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if let Some(pos) = self.stack.iter().position(|p| *p == canonical) {
             let chain: Vec<String> = self.stack[pos..]
@@ -677,6 +702,7 @@ impl Loader {
         if problems.is_empty() {
             Ok(merged)
         } else {
+            sort_problems(&mut problems);
             Err(Error::invalid(&name, problems))
         }
     }
@@ -701,6 +727,7 @@ impl Loader {
             })
             .collect();
         if !problems.is_empty() {
+            sort_problems(&mut problems);
             return Err(Error::invalid(&file.name, problems));
         }
         let mut r = Reader {
@@ -717,6 +744,7 @@ impl Loader {
             removes: Vec::new(),
             expects: Vec::new(),
             has_header: false,
+            header: 0..0,
         };
         let mut default_source: Option<String> = None;
         let mut default_quality = Quality::Solid;
@@ -725,6 +753,7 @@ impl Loader {
         for (k, v) in root.iter() {
             if k.get_ref().as_ref() == "scenario" {
                 out.has_header = true;
+                out.header = k.span();
                 if let Some(t) = r.table(v, "scenario") {
                     r.read_header(t, &mut out, &mut default_source, &mut default_quality);
                 }
@@ -757,15 +786,10 @@ impl Loader {
                                 r.read_fact(schema, row, default_source.as_deref(), default_quality)
                             {
                                 let fkey = (schema.name, fact.key());
-                                if let Some(first) = keys_seen.get(&fkey) {
-                                    let (line, _) = file.line_col(*first);
-                                    r.problems.push(
-                                        Problem::new(&file, fact.loc.span.clone(), format!("duplicate fact {}", fact.describe()))
-                                            .label("duplicate")
-                                            .help(format!("the same key is first given at line {line}; keep one of them")),
-                                    );
+                                if let Some(&first) = keys_seen.get(&fkey) {
+                                    r.problems.push(duplicate(&file, &out.facts[first], &fact));
                                 } else {
-                                    keys_seen.insert(fkey, fact.loc.span.start);
+                                    keys_seen.insert(fkey, out.facts.len());
                                     out.facts.push(fact);
                                 }
                             }
@@ -789,9 +813,112 @@ impl Loader {
         if problems.is_empty() {
             Ok(out)
         } else {
+            sort_problems(&mut problems);
             Err(Error::invalid(&file.name, problems))
         }
     }
+}
+
+/// Problems in the order of the text (file, then place), so a report reads top to bottom.
+fn sort_problems(problems: &mut [Problem]) {
+    problems.sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
+}
+
+/// A fact whose key an earlier fact of the same file already has: a duplicate id, a repeated
+/// fact, or (worse) the same fact with conflicting values. Points at the second one's key.
+fn duplicate(file: &SourceFile, first: &Fact, second: &Fact) -> Problem {
+    let (line, _) = file.line_col(first.loc.span.start);
+    let key_col = second.table.key.first().copied().unwrap_or("id");
+    let span = second.span_of(key_col).span;
+    if second.table.key == ["id"] {
+        let id = second.str("id");
+        return Problem::new(
+            file,
+            span,
+            format!("{} `{id}` is declared twice", second.table.name),
+        )
+        .label("declared again")
+        .help(format!(
+            "`{id}` is first declared at line {line}; keep one of them"
+        ));
+    }
+    let conflicts: Vec<String> = first
+        .fields
+        .iter()
+        .filter(|(k, _)| !matches!(**k, "note" | "source"))
+        .filter_map(|(k, (v, _))| {
+            let other = second.get(k);
+            (other != Some(v)).then(|| match other {
+                Some(o) => format!(
+                    "`{k}` is {} here but {} at line {line}",
+                    o.key_text(),
+                    v.key_text()
+                ),
+                None => format!("`{k}` is {} at line {line} and absent here", v.key_text()),
+            })
+        })
+        .chain(
+            second
+                .fields
+                .keys()
+                .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(*k))
+                .map(|k| format!("`{k}` is absent at line {line}")),
+        )
+        .collect();
+    if conflicts.is_empty() {
+        Problem::new(file, span, format!("duplicate fact {}", second.describe()))
+            .label("repeated")
+            .help(format!(
+                "the same fact is first given at line {line}; drop one of them"
+            ))
+    } else {
+        Problem::new(
+            file,
+            span,
+            format!(
+                "conflicting facts {}: {}",
+                second.describe(),
+                conflicts.join(", ")
+            ),
+        )
+        .label("same key, other values")
+        .help(format!(
+            "a `{}` fact is identified by {}: keep the right one",
+            second.table.name,
+            second
+                .table
+                .key
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    }
+}
+
+/// A file that is not UTF-8: the problem points at the first bad byte, shown in a lossy copy of
+/// the text (the text before that byte is the same in both), and names the key of its line.
+fn not_utf8(name: String, e: std::string::FromUtf8Error) -> Error {
+    let offset = e.utf8_error().valid_up_to();
+    let byte = e.as_bytes().get(offset).copied().unwrap_or(0);
+    let file = SourceFile {
+        name,
+        text: Arc::from(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    };
+    let line_start = file.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let key = file.text[line_start..offset]
+        .split_once('=')
+        .map(|(k, _)| k.trim().to_string())
+        .filter(|k| !k.is_empty());
+    let message = match &key {
+        Some(k) => format!("the value of `{k}` is not valid UTF-8"),
+        None => "the file is not valid UTF-8".to_string(),
+    };
+    // U+FFFD, which replaced the bad byte in the lossy copy, is three bytes long.
+    let problem = Problem::new(&file, offset..offset + 3, message)
+        .label(format!("byte 0x{byte:02X} is not UTF-8"))
+        .help("save the file as UTF-8");
+    Error::invalid(&file.name, vec![problem])
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -890,8 +1017,16 @@ fn merge(
         }
         if own.has_header {
             problems.push(
-                Problem::new(file, 0..0, format!("[scenario] lacks {}", missing.join(", ")))
-                    .help("every scenario (or the one it extends) states name, description and reference_year"),
+                Problem::new(
+                    file,
+                    own.header.clone(),
+                    format!(
+                        "[scenario] lacks {}",
+                        missing.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .label("incomplete")
+                .help("every scenario (or the one it extends) states name, description and reference_year"),
             );
         }
     }
@@ -971,9 +1106,16 @@ impl<'a> Reader<'a> {
     fn string(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
-                if s.chars().count() > MAX_STRING_CHARS {
-                    let msg = format!("`{key}` is longer than {MAX_STRING_CHARS} characters");
-                    self.problem(v.span(), msg);
+                let n = s.chars().count();
+                if n > MAX_STRING_CHARS {
+                    let msg = format!(
+                        "`{key}` is {n} characters long, more than the limit of {MAX_STRING_CHARS}"
+                    );
+                    // Point at the opening quote only: the value itself is too long to underline.
+                    let start = v.span().start;
+                    let p = self.problem(start..start + 1, msg);
+                    p.label = "this string is too long".into();
+                    p.help = Some("shorten it, or cite a document instead of quoting it".into());
                     None
                 } else {
                     Some(s.to_string())
@@ -989,9 +1131,13 @@ impl<'a> Reader<'a> {
 
     fn number(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<f64> {
         let n = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .ok()
-                .map(|x| x as f64),
+            DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+                Ok(x) => Some(x as f64),
+                Err(_) => {
+                    self.problem(v.span(), format!("`{key}` is out of range"));
+                    return None;
+                }
+            },
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
             other => {
                 let msg = format!("`{key}` must be a number, found {}", type_name(other));
@@ -1331,7 +1477,10 @@ impl<'a> Reader<'a> {
                     if (1000..=9999).contains(&y) {
                         Some(Val::Num(y as f64))
                     } else {
-                        self.problem(v.span(), format!("`{key}` must be a year, found {y}"));
+                        self.problem(
+                            v.span(),
+                            format!("`{key}` must be a year between 1000 and 9999, found {y}"),
+                        );
                         None
                     }
                 }),
@@ -1463,12 +1612,21 @@ percent = 1.0
 
     fn child(name: &str, body: &str) -> Result<Scenario, String> {
         let dir = dir_with(name, &[("parent.toml", PARENT)]);
-        let text = format!("[scenario]\nextends = \"parent.toml\"\ndescription = \"the child\"\ndefault_source = \"test\"\n{body}");
+        let text = format!(
+            "[scenario]\nextends = \"parent.toml\"\ndescription = \"the child\"\ndefault_source = \"test\"\n{body}"
+        );
         load_str("child.toml", &text, Some(&dir)).map_err(|e| crate::error::render(&e))
     }
 
     fn shares(s: &Scenario) -> Vec<(String, f64)> {
-        s.facts_of("share").map(|f| (f.str("country").to_string(), f.num("percent").unwrap_or(-1.0))).collect()
+        s.facts_of("share")
+            .map(|f| {
+                (
+                    f.str("country").to_string(),
+                    f.num("percent").unwrap_or(-1.0),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -1483,7 +1641,10 @@ percent = 1.0
     fn a_fact_with_a_new_key_is_added() {
         let s = child("add", "[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"USA\"\nyear = 2025\npercent = 2.0\n").unwrap();
         assert_eq!(s.facts_of("share").count(), 3);
-        let added = s.facts_of("share").find(|f| f.num("year") == Some(2025.0)).unwrap();
+        let added = s
+            .facts_of("share")
+            .find(|f| f.num("year") == Some(2025.0))
+            .unwrap();
         // The child is the first file read.
         assert_eq!(s.files[added.loc.file].name, "child.toml");
     }
@@ -1491,19 +1652,37 @@ percent = 1.0
     #[test]
     fn a_fact_with_the_same_key_replaces_the_parents() {
         let s = child("replace", "[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 60.0\n").unwrap();
-        assert_eq!(shares(&s), vec![("CHN".to_string(), 60.0), ("USA".to_string(), 1.0)]);
-        let chn = s.facts_of("share").find(|f| f.str("country") == "CHN").unwrap();
+        assert_eq!(
+            shares(&s),
+            vec![("CHN".to_string(), 60.0), ("USA".to_string(), 1.0)]
+        );
+        let chn = s
+            .facts_of("share")
+            .find(|f| f.str("country") == "CHN")
+            .unwrap();
         assert_eq!(s.files[chn.loc.file].name, "child.toml");
     }
 
     #[test]
     fn a_removal_drops_every_matching_fact() {
-        let s = child("remove", "[[remove]]\ntable = \"share\"\ncountry = \"CHN\"\n").unwrap();
+        let s = child(
+            "remove",
+            "[[remove]]\ntable = \"share\"\ncountry = \"CHN\"\n",
+        )
+        .unwrap();
         assert_eq!(shares(&s), vec![("USA".to_string(), 1.0)]);
-        let s = child("remove-all", "[[remove]]\ntable = \"share\"\nmineral = \"gallium\"\n").unwrap();
+        let s = child(
+            "remove-all",
+            "[[remove]]\ntable = \"share\"\nmineral = \"gallium\"\n",
+        )
+        .unwrap();
         assert!(shares(&s).is_empty());
         // Numbers match as written.
-        let s = child("remove-num", "[[remove]]\ntable = \"share\"\npercent = 98.0\n").unwrap();
+        let s = child(
+            "remove-num",
+            "[[remove]]\ntable = \"share\"\npercent = 98.0\n",
+        )
+        .unwrap();
         assert_eq!(shares(&s), vec![("USA".to_string(), 1.0)]);
     }
 
@@ -1511,26 +1690,51 @@ percent = 1.0
     fn a_removal_applies_before_the_childs_own_facts() {
         let body = "[[remove]]\ntable = \"share\"\ncountry = \"CHN\"\n\n[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 50.0\n";
         let s = child("remove-then-add", body).unwrap();
-        assert_eq!(shares(&s), vec![("USA".to_string(), 1.0), ("CHN".to_string(), 50.0)]);
+        assert_eq!(
+            shares(&s),
+            vec![("USA".to_string(), 1.0), ("CHN".to_string(), 50.0)]
+        );
     }
 
     #[test]
     fn a_removal_that_matches_nothing_is_an_error() {
-        let err = child("remove-nothing", "[[remove]]\ntable = \"share\"\ncountry = \"FRA\"\n").unwrap_err();
-        assert!(err.contains("this removal matches no `share` fact of the parent scenario"), "{err}");
+        let err = child(
+            "remove-nothing",
+            "[[remove]]\ntable = \"share\"\ncountry = \"FRA\"\n",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("this removal matches no `share` fact of the parent scenario"),
+            "{err}"
+        );
         assert!(err.contains("child.toml"), "{err}");
     }
 
     #[test]
     fn a_removal_of_an_unknown_table_is_an_error() {
-        let err = child("remove-table", "[[remove]]\ntable = \"shares\"\ncountry = \"CHN\"\n").unwrap_err();
+        let err = child(
+            "remove-table",
+            "[[remove]]\ntable = \"shares\"\ncountry = \"CHN\"\n",
+        )
+        .unwrap_err();
         assert!(err.contains("unknown table `shares`"), "{err}");
     }
 
     #[test]
     fn params_of_the_child_override_the_parents() {
-        let dir = dir_with("params", &[("parent.toml", &format!("{PARENT}\n[params]\nhhi_high = 2500\nhhi_moderate = 1500\n"))]);
-        let s = load_str("child.toml", "[scenario]\nextends = \"parent.toml\"\n[params]\nhhi_high = 3000\n", Some(&dir)).unwrap();
+        let dir = dir_with(
+            "params",
+            &[(
+                "parent.toml",
+                &format!("{PARENT}\n[params]\nhhi_high = 2500\nhhi_moderate = 1500\n"),
+            )],
+        );
+        let s = load_str(
+            "child.toml",
+            "[scenario]\nextends = \"parent.toml\"\n[params]\nhhi_high = 3000\n",
+            Some(&dir),
+        )
+        .unwrap();
         assert_eq!(s.params.get("hhi_high").map(|p| p.value), Some(3000.0));
         assert_eq!(s.params.get("hhi_moderate").map(|p| p.value), Some(1500.0));
     }
@@ -1567,9 +1771,19 @@ percent = 1.0
     #[test]
     fn a_missing_parent_is_an_error_at_the_extends_key() {
         let dir = dir_with("missing", &[]);
-        let err = load_str("child.toml", "[scenario]\nextends = \"nowhere.toml\"\n", Some(&dir)).unwrap_err();
+        let err = load_str(
+            "child.toml",
+            "[scenario]\nextends = \"nowhere.toml\"\n",
+            Some(&dir),
+        )
+        .unwrap_err();
         let text = crate::error::render(&err);
-        assert!(text.contains("cannot read") && text.contains("nowhere.toml") && text.contains("no such file"), "{text}");
+        assert!(
+            text.contains("cannot read")
+                && text.contains("nowhere.toml")
+                && text.contains("no such file"),
+            "{text}"
+        );
         assert!(text.contains("child.toml"), "{text}");
     }
 }

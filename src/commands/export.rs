@@ -51,7 +51,7 @@ pub fn export(
             )))
         }
         ExportTarget::Asp => {
-            let text = export::asp(prog, &facts);
+            let text = export::asp(prog, &facts)?;
             if out == Path::new("-") {
                 return Ok(Outcome::ok(text));
             }
