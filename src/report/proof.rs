@@ -540,23 +540,13 @@ pub fn dot(ctx: Ctx<'_>, proofs: &[Proof]) -> String {
     out
 }
 
-fn bindings_text(syms: &Symbols, rule: usize, b: &[(String, Value)]) -> String {
+fn bindings_text(syms: &Symbols, b: &[(String, Value)]) -> String {
     if b.is_empty() {
         return String::new();
     }
-    let rule = program().rules.get(rule);
-    let percent = rule.map(crate::explain::percent_vars).unwrap_or_default();
     let parts: Vec<String> = b
         .iter()
-        .map(|(n, v)| {
-            let pct = rule
-                .and_then(|r| r.vars.iter().position(|(x, _)| x == n))
-                .is_some_and(|i| percent.get(i) == Some(&true));
-            match v {
-                Value::Num(x) if pct => format!("{n} = {:.2}%", *x as f64 / 100.0),
-                _ => format!("{n} = {}", syms.show(v)),
-            }
-        })
+        .map(|(n, v)| format!("{n} = {}", syms.show(v)))
         .collect();
     format!(" (with {})", parts.join(", "))
 }
@@ -582,7 +572,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
                 "needs {}, which does not hold{}{}",
                 pattern(ctx.syms, atom),
                 if input { " (no such input fact)" } else { "" },
-                bindings_text(ctx.syms, rule, bindings)
+                bindings_text(ctx.syms, bindings)
             ));
             if let Some(w) = deeper {
                 children = why_not_children(ctx, w);
@@ -594,7 +584,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             "blocked: needs no {} to hold, but {} holds{}",
             pattern(ctx.syms, atom),
             tuple(ctx.syms, atom.rel, by),
-            bindings_text(ctx.syms, rule, bindings)
+            bindings_text(ctx.syms, bindings)
         )),
         Reason::Fails {
             condition,
@@ -602,7 +592,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             ..
         } => details.push(format!(
             "fails the check {condition}{}",
-            bindings_text(ctx.syms, rule, bindings)
+            bindings_text(ctx.syms, bindings)
         )),
         Reason::TooManyCombinations => {
             details.push("too many combinations to search; ask about a narrower pattern".into())
