@@ -5,6 +5,8 @@ use super::conclusions::{atom, output_relations};
 use super::ctx::{Ctx, Side, rank};
 use super::summary::badge;
 use crate::datalog::{program, rel};
+use crate::diff::{self, Entry, Kind};
+use crate::report::diff::{atom as diff_atom, sentence};
 use maud::{Markup, html};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +26,8 @@ pub struct Compare<'a> {
     added: BTreeSet<(usize, String)>,
     /// Conclusions that hold only in the other scenario.
     removed: BTreeSet<(usize, String)>,
+    /// The differences as `diff` pairs them: added, removed, changed (other → this).
+    entries: Vec<Entry>,
 }
 
 fn risk_map(
@@ -75,12 +79,23 @@ impl<'a> Compare<'a> {
             added.extend(a.difference(&b).map(|x| (r, x.clone())));
             removed.extend(b.difference(&a).map(|x| (r, x.clone())));
         }
+        let entries = diff::conclusions(
+            diff::Side {
+                syms: os,
+                db: &other.model.db,
+            },
+            diff::Side {
+                syms: ms,
+                db: &main.side.model.db,
+            },
+        );
         Compare {
             other,
             risk,
             risk_changes,
             added,
             removed,
+            entries,
         }
     }
 
@@ -146,12 +161,9 @@ impl<'a> Compare<'a> {
 
     /// The changes section.
     pub fn render(&self, ctx: &Ctx<'_>) -> Markup {
-        let mut by_rel: BTreeMap<usize, (Vec<&String>, Vec<&String>)> = BTreeMap::new();
-        for (r, a) in &self.added {
-            by_rel.entry(*r).or_default().0.push(a);
-        }
-        for (r, a) in &self.removed {
-            by_rel.entry(*r).or_default().1.push(a);
+        let mut by_rel: BTreeMap<usize, Vec<&Entry>> = BTreeMap::new();
+        for e in &self.entries {
+            by_rel.entry(e.rel).or_default().push(e);
         }
         let order = output_relations();
         let mut rels: Vec<usize> = by_rel.keys().copied().collect();
@@ -184,12 +196,17 @@ impl<'a> Compare<'a> {
                     }
                 }
                 @for r in &rels {
-                    @if let Some((added, removed)) = by_rel.get(r) {
+                    @if let Some(entries) = by_rel.get(r) {
                         div.rel-changes {
-                            h3 { (program().relations.get(*r).map_or("", |x| x.name.as_str())) }
+                            h3 { (program().relations.get(*r).map_or("", |x| x.name.as_str())) " " small { "(" (entries.len()) ")" } }
                             ul.changes {
-                                @for a in added { li.added { span.sign { "+" } " " code { (a) } } }
-                                @for a in removed { li.removed { span.sign { "−" } " " code { (a) } } }
+                                @for e in entries {
+                                    @match &e.kind {
+                                        Kind::Added(row) => li.added { span.sign { "+" } " " (sentence(e)) " " code { (diff_atom(e.rel, row)) } },
+                                        Kind::Removed(row) => li.removed { span.sign { "−" } " " (sentence(e)) " " code { (diff_atom(e.rel, row)) } },
+                                        Kind::Changed { after, .. } => li.changed { span.sign { "~" } " " (sentence(e)) " " code { (diff_atom(e.rel, after)) } },
+                                    }
+                                }
                             }
                         }
                     }

@@ -402,7 +402,13 @@ fn initiatives(ctx: &Ctx<'_>, p: &str) -> Markup {
                             @for (t, pl) in &planned {
                                 @let id = ctx.s(&t[0]);
                                 tr data-initiative=(id) {
-                                    td { (ctx.initiative(id)) br; small { (id) " · " (ctx.partnership(ctx.s(&t[1]))) } }
+                                    td {
+                                        (ctx.initiative(id)) br;
+                                        small {
+                                            @if ctx.initiative(id) != id { (id) " · " }
+                                            (ctx.partnership(ctx.s(&t[1])))
+                                        }
+                                    }
                                     td { (ctx.s(&t[2]).replace('_', " ")) }
                                     td { (ctx.mineral(ctx.s(&t[3]))) " · " (ctx.s(&t[4])) }
                                     td { (pl[1].num()) "–" (pl[2].num()) }
@@ -455,7 +461,7 @@ fn timeline(ctx: &Ctx<'_>, planned: &[(&Tuple, &Tuple)]) -> Markup {
     let x = |year_milli: i64| left + (year_milli - y0 * 1000) * (right - left) / (span * 1000);
     let row = 24i64;
     let top = 28i64;
-    let height = top + planned.len() as i64 * row + 8;
+    let height = top + planned.len() as i64 * row + 20;
     let now_milli = now * 1000
         + (i64::from(as_of.month) - 1) * 1000 / 12
         + (i64::from(as_of.day) - 1) * 1000 / 365;

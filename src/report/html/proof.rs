@@ -81,7 +81,13 @@ fn origin(ctx: &Ctx<'_>, p: &Proof, o: &Origin) -> Markup {
                     (f.describe())
                     @if let Some(v) = f.num("percent") { " = " (v) "%" }
                     " — "
-                    @if f.source.trim().is_empty() { span.muted { "no source given" } } @else { (linked(&f.source)) }
+                    @if !f.source.trim().is_empty() {
+                        (linked(&f.source))
+                    } @else if !f.str("rationale").is_empty() {
+                        "rationale: " (f.str("rationale"))
+                    } @else {
+                        span.muted { "no source given" }
+                    }
                     " " code.place { (ctx.place(*i)) }
                 }
             },
