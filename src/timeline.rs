@@ -488,4 +488,119 @@ until = 2026-11-27
         assert_eq!(banned("2024-12-02"), 0, "the day before the ban");
         assert_eq!(banned("2024-12-03"), 1, "the day the ban starts");
     }
+
+    const INITIATIVE: &str = r#"
+[scenario]
+name = "projection"
+description = "one initiative that adds an aligned dominant supplier by 2030"
+reference_year = 2025
+default_source = "test"
+
+[[country]]
+id = "CHN"
+name = "China"
+
+[[country]]
+id = "AUS"
+name = "Australia"
+
+[[country]]
+id = "MNG"
+name = "Mongolia"
+
+[[country]]
+id = "USA"
+name = "United States"
+
+[[mineral]]
+id = "fluorspar"
+name = "Fluorspar"
+
+[[stage]]
+id = "mining"
+name = "Mining"
+
+[[alignment]]
+consumer = "USA"
+country = "CHN"
+level = "rival"
+rationale = "test"
+
+[[alignment]]
+consumer = "USA"
+country = "AUS"
+level = "ally"
+rationale = "test"
+
+[[alignment]]
+consumer = "USA"
+country = "MNG"
+level = "partner"
+rationale = "test"
+
+[[share]]
+mineral = "fluorspar"
+stage = "mining"
+country = "CHN"
+year = 2025
+percent = 60
+
+[[share]]
+mineral = "fluorspar"
+stage = "mining"
+country = "AUS"
+year = 2025
+percent = 40
+
+[[reliance]]
+consumer = "USA"
+mineral = "fluorspar"
+year = 2025
+percent = 100
+
+[[partnership]]
+id = "p"
+members = ["USA", "MNG"]
+since = 2023
+instrument = "test"
+
+[[initiative]]
+id = "mine"
+partnership = "p"
+kind = "joint_venture"
+mineral = "fluorspar"
+stage = "mining"
+country = "MNG"
+start = 2026
+horizon = 2029
+status = "active"
+capacity = 100
+"#;
+
+    #[test]
+    fn projections_step_from_todays_level_to_the_projected_one_at_the_horizon() {
+        let s = crate::scenario::load_str("projection.toml", INITIATIVE, None);
+        let f = s
+            .as_ref()
+            .ok()
+            .and_then(|s| lower::lower(s, &Options::default()).ok());
+        let Some(f) = f else {
+            return assert!(f.is_some(), "the test scenario loads and lowers");
+        };
+        let rows: Vec<(i64, String, Vec<String>)> = projections(&f.syms, &engine::evaluate(&f))
+            .into_iter()
+            .map(|p| (p.year, p.level, p.due))
+            .collect();
+        let today = rows.first().map(|r| r.1.clone()).unwrap_or_default();
+        assert!(today == "high" || today == "critical", "{rows:?}");
+        assert_eq!(
+            rows,
+            [
+                (2026, today.clone(), vec![]),
+                (2027, today.clone(), vec![]),
+                (2028, today, vec![]),
+                (2029, "moderate".to_string(), vec!["mine".to_string()]),
+            ]
+        );
+    }
 }
