@@ -12,7 +12,7 @@ sizes), this script
 and compares EVERY derived relation as a set of tuples. Any difference is a bug in lode, in its
 build script or in the translation: the script prints a readable report and exits 1.
 
-Usage: python3 scripts/differential.py [--generated N] [--seed-base S] [--profile release|debug]
+Usage: python3 scripts/differential.py [--generated N] [--seed-base S] [--profile debug|release] [--jobs N]
 Requires: pip install clingo
 """
 
@@ -34,8 +34,13 @@ def fail_setup(msg):
 
 try:
     import clingo
+    import clingo.script
 except ImportError:
     fail_setup("the clingo python module is missing: pip install clingo")
+
+# The export evaluates arithmetic in a `#script (python)` block (clingo's own integers are 32 bits
+# and wrap silently); embedded clingo runs such scripts only once Python is enabled.
+clingo.script.enable_python()
 
 
 def build(profile):
@@ -129,7 +134,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--generated", type=int, default=200, help="number of generated scenarios (default 200)")
     ap.add_argument("--seed-base", type=int, default=1000, help="first seed of the generated scenarios")
-    ap.add_argument("--profile", choices=["release", "debug"], default=os.environ.get("LODE_PROFILE", "release"))
+    ap.add_argument("--profile", choices=["release", "debug"], default=os.environ.get("LODE_PROFILE", "debug"),
+                    help="cargo profile of the lode binary (default debug: CI has built it for the tests already)")
     ap.add_argument("--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     args = ap.parse_args()
 

@@ -8,10 +8,14 @@ use crate::export;
 use std::path::Path;
 
 fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string().to_lowercase(),
-    }
+    Error::usage(
+        format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ),
+        Some("check that the directory exists and is writable".into()),
+    )
 }
 
 /// `--to souffle DIR`: `DIR/rules.dl` and one `.facts` file per input relation.

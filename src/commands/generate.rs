@@ -16,9 +16,15 @@ pub fn generate(facts: usize, seed: u64, out: Option<&Path>) -> Result<Outcome, 
     match out {
         None => Ok(Outcome::ok(text)),
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| Error::Io {
-                path: path.display().to_string(),
-                reason: e.to_string().to_lowercase(),
+            std::fs::write(path, &text).map_err(|e| {
+                Error::usage(
+                    format!(
+                        "cannot write `{}`: {}",
+                        path.display(),
+                        e.to_string().to_lowercase()
+                    ),
+                    Some("check that the directory exists and is writable".into()),
+                )
             })?;
             let n = text.lines().filter(|l| l.starts_with("[[")).count();
             Ok(Outcome::ok(format!(
