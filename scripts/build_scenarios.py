@@ -97,7 +97,7 @@ ISO = {
     "Eritrea": "ERI", "Estonia": "EST", "Finland": "FIN", "France": "FRA", "Gabon": "GAB",
     "Georgia": "GEO", "Germany": "DEU", "Ghana": "GHA", "Greece": "GRC", "Greenland": "GRL",
     "Guatemala": "GTM", "Honduras": "HND", "Hong Kong": "HKG", "Hungary": "HUN", "India": "IND",
-    "Indonesia": "IDN", "Iran": "IRN", "Ireland": "IRL", "Italy": "ITA", "Japan": "JPN",
+    "Indonesia": "IDN", "Iran": "IRN", "Ireland": "IRL", "Israel": "ISR", "Italy": "ITA", "Japan": "JPN",
     "Kazakhstan": "KAZ", "Kenya": "KEN", "Korea, North": "PRK", "Korea, Republic of": "KOR",
     "Korea, South": "KOR", "Republic of Korea": "KOR", "Kosovo": "XKX", "Kuwait": "KWT",
     "Kyrgyzstan": "KGZ", "Laos": "LAO", "Latvia": "LVA", "Lithuania": "LTU",
@@ -147,6 +147,7 @@ NAMES = {
     "HND": ("Honduras", "Honduras"), "HRV": ("Croatia", "Croatia"),
     "HUN": ("Hungary", "Hungary"), "IDN": ("Indonesia", "Indonesia"), "IND": ("India", "India"),
     "IRL": ("Ireland", "Ireland"), "IRN": ("Iran", "Iran, Islamic Rep."),
+    "ISR": ("Israel", "Israel"),
     "ITA": ("Italy", "Italy"), "JPN": ("Japan", "Japan"), "KAZ": ("Kazakhstan", "Kazakhstan"),
     "KEN": ("Kenya", "Kenya"), "KGZ": ("Kyrgyzstan", "Kyrgyz Republic"),
     "KOR": ("Republic of Korea", "Korea, Rep."), "KWT": ("Kuwait", "Kuwait"),
@@ -590,47 +591,117 @@ def build_us_imports():
     return out
 
 
-# EU sourcing table: materials with a single stage only (import_source has no stage key).
+# EU sourcing table (raw/eu_crm2023_eu_sourcing_shares_utf8.csv): material -> the lode minerals
+# it stands for. The "Heavy Rare earths Elements" group row stands for the heavy REEs the
+# scenario declares; rare_earths (total REO) has no row of its own (see build_eu_sourcing).
 EU_SOURCING_MATERIAL = {
-    "Cobalt": "cobalt", "Fluorspar": "fluorspar", "Gallium": "gallium",
-    "Germanium": "germanium", "Lithium": "lithium", "Natural Graphite": "graphite",
-    "Cerium": "cerium", "Yttrium": "yttrium",
-    # two stages (E and P) in the table, so not mapped: Antimony, Coking coal, Copper,
-    # Lanthanum, Manganese, Molybdenum, Neodymium, Nickel, Praseodymium, Samarium, Tungsten;
-    # "Heavy Rare earths Elements" (E) has no single-element equivalent.
+    "Antimony": ["antimony"], "Cobalt": ["cobalt"], "Coking coal": ["coking_coal"],
+    "Copper": ["copper"], "Fluorspar": ["fluorspar"], "Gallium": ["gallium"],
+    "Germanium": ["germanium"], "Lithium": ["lithium"], "Manganese": ["manganese"],
+    "Molybdenum": ["molybdenum"], "Natural Graphite": ["graphite"], "Nickel": ["nickel"],
+    "Tungsten": ["tungsten"], "Cerium": ["cerium"], "Lanthanum": ["lanthanum"],
+    "Neodymium": ["neodymium"], "Praseodymium": ["praseodymium"], "Samarium": ["samarium"],
+    "Yttrium": ["yttrium"], "Scandium": ["scandium"],
+    "Heavy Rare earths Elements": ["dysprosium", "gadolinium", "terbium", "lutetium"],
 }
+# Rare-earth materials of the table: rare_earths (total) takes its IR from all of them.
+EU_REE_MATERIALS = {"Cerium", "Lanthanum", "Neodymium", "Praseodymium", "Samarium", "Yttrium",
+                    "Heavy Rare earths Elements"}
+STAGE_WORD = {"E": "extraction", "P": "processing"}
 
 
-def build_eu_imports():
+def pct_of(raw):
+    """'62%' -> 62.0 (the table writes whole percent, a few decimals, '%' mostly present)."""
+    return float(raw.strip().rstrip("%"))
+
+
+def build_eu_sourcing():
+    """EU27 import reliance (derived) and import sources from the EU study's sourcing table.
+
+    Per material and stage, the table gives the shares of EU sourcing (EU domestic supply +
+    imports) by country. IR(stage) = 100 - sum of the shares of EU member states. reliance has
+    no stage key, so the stage with the higher IR is kept (extraction on a tie) and the other is
+    named in the note. import_source rows are written for that same stage, non-EU countries
+    only, unless the whole-percent rows sum past SUM_LIMIT (never rescaled).
+    """
     rows = read_csv(os.path.join("raw", "eu_crm2023_eu_sourcing_shares_utf8.csv"))
-    stages = defaultdict(set)
+    by = defaultdict(lambda: defaultdict(list))  # material -> stage -> rows
     for r in rows:
-        stages[r["Material"]].add(r["Stage"])
-    out, members = [], []
-    for r in rows:
-        m = EU_SOURCING_MATERIAL.get(r["Material"])
-        if m is None:
-            continue
-        assert len(stages[r["Material"]]) == 1, r["Material"]
-        c = iso(r["Country"])
-        pct = r["Share"].rstrip("%")
-        if c in EU27:
-            members.append((m, c, pct))
-            continue
-        st = {"E": "extraction", "P": "processing"}[r["Stage"]]
-        out.append({"consumer": "EU27", "mineral": m, "country": c, "percent": float(pct),
-                    "note": f"share of EU sourcing ({st} stage; EU domestic supply + imports), "
-                            f"EU study reference period (mostly 2016–2020); trade factor t={r['t']}",
+        if r["Material"] in EU_SOURCING_MATERIAL:
+            by[r["Material"]][r["Stage"]].append(r)
+
+    def domestic(rs):
+        members = [(iso(r["Country"]), pct_of(r["Share"])) for r in rs
+                   if iso(r["Country"]) in EU27]
+        return round(sum(p for _, p in members), 4), sorted(members, key=lambda x: (-x[1], x[0]))
+
+    def describe(stage, rs):
+        dom, members = domestic(rs)
+        who = ", ".join(f"{c} {num(p)}" for c, p in members) if members else "none"
+        return (f"stage {stage} ({STAGE_WORD[stage]}): EU member states {who}; "
+                f"IR = 100 - {num(dom)} = {num(100 - dom)}")
+
+    reliance, imports, members_out, over = [], [], [], []
+    for mat in sorted(by, key=lambda m: MINERAL_ORDER[EU_SOURCING_MATERIAL[m][0]]):
+        stages = by[mat]
+        irs = {st: 100 - domestic(rs)[0] for st, rs in stages.items()}
+        chosen = max(sorted(stages), key=lambda st: (irs[st], st == "E"))
+        others = [describe(st, stages[st]) for st in sorted(stages) if st != chosen]
+        note = ("DERIVED: IR = 100 - sum of the shares of EU member states (EU domestic supply) "
+                "in the EU study's EU-sourcing table; the rest of EU sourcing, including any "
+                "share the table does not list, counts as imports. " + describe(chosen, stages[chosen]))
+        if others:
+            note += ("; kept as the higher of the stages (reliance has no stage key); other "
+                     + "; ".join(others))
+        if mat == "Heavy Rare earths Elements":
+            note += "; from the table's heavy-rare-earths group row (no per-element row)"
+        note += ("; EU study reference period (mostly 2016–2020), written as year 2020; the "
+                 "study's own IR (net imports over apparent consumption) is not in the shared data")
+        for m in EU_SOURCING_MATERIAL[mat]:
+            reliance.append({"consumer": "EU27", "mineral": m, "year": 2020,
+                             "percent": round(irs[chosen], 4), "note": note,
+                             "source": EU_SOURCING_SOURCE, "quality": "derived"})
+        rs = stages[chosen]
+        rows_out = []
+        for r in rs:
+            c = iso(r["Country"])
+            if c in EU27:
+                for m in EU_SOURCING_MATERIAL[mat]:
+                    members_out.append((m, c, r["Share"].rstrip("%")))
+                continue
+            for m in EU_SOURCING_MATERIAL[mat]:
+                rows_out.append({
+                    "consumer": "EU27", "mineral": m, "country": c,
+                    "percent": pct_of(r["Share"]),
+                    "note": f"share of EU sourcing ({STAGE_WORD[chosen]} stage, the stage whose IR "
+                            f"the EU27 reliance keeps; EU domestic supply + imports), EU study "
+                            f"reference period (mostly 2016–2020); trade factor t={r['t']}"
+                            + ("; heavy-rare-earths group row" if mat.startswith("Heavy") else ""),
                     "source": EU_SOURCING_SOURCE, "quality": "derived"})
-    # The EU table rounds to whole percent, so a material's rows can sum past 100: such a
-    # material is left out whole (never rescaled) and listed in a comment.
-    tot = defaultdict(float)
-    for d in out:
-        tot[d["mineral"]] += d["percent"]
-    over = sorted((m, round(v, 1)) for m, v in tot.items() if round(v, 6) > SUM_LIMIT)
-    out = [d for d in out if d["mineral"] not in dict(over)]
-    out.sort(key=lambda d: (MINERAL_ORDER[d["mineral"]], -d["percent"], d["country"]))
-    return out, sorted(members, key=lambda x: (MINERAL_ORDER[x[0]], x[1])), over
+        tot = defaultdict(float)
+        for d in rows_out:
+            tot[d["mineral"]] += d["percent"]
+        for m, v in sorted(tot.items()):
+            if round(v, 6) > SUM_LIMIT:
+                over.append((m, round(v, 1)))
+        bad = {m for m, _ in over}
+        imports += [d for d in rows_out if d["mineral"] not in bad]
+    # rare_earths (total REO): the table has no total row. Every rare-earth row of it (the heavy
+    # group and Ce, La, Nd, Pr, Sm, Y, both stages) has no EU member state, so IR = 100.
+    ree_dom = [(mat, st, domestic(rs)[0]) for mat in sorted(EU_REE_MATERIALS)
+               for st, rs in sorted(by[mat].items())]
+    assert all(d == 0 for _, _, d in ree_dom), ree_dom
+    reliance.append({
+        "consumer": "EU27", "mineral": "rare_earths", "year": 2020, "percent": 100.0,
+        "note": ("DERIVED: the EU study's EU-sourcing table has no rare-earths total row; none of "
+                 "its rare-earth rows (" + ", ".join(f"{m} {st}" for m, st, _ in ree_dom) +
+                 ") lists an EU member state, so IR = 100 - 0 = 100; EU study reference period "
+                 "(mostly 2016–2020), written as year 2020"),
+        "source": EU_SOURCING_SOURCE, "quality": "derived"})
+    reliance.sort(key=lambda d: MINERAL_ORDER[d["mineral"]])
+    imports.sort(key=lambda d: (MINERAL_ORDER[d["mineral"]], -d["percent"], d["country"]))
+    members_out = sorted(set(members_out), key=lambda x: (MINERAL_ORDER[x[0]], x[1]))
+    return reliance, imports, members_out, sorted(set(over), key=lambda x: MINERAL_ORDER[x[0]])
 
 
 def build_governance():
@@ -685,9 +756,11 @@ dominant_share = 50.0        # percent of a stage held by one supplier
 single_supplier_cap = 65.0   # percent; EU CRM Act (Regulation (EU) 2024/1252) benchmark
 reliance_high = 50.0         # percent net import reliance
 reliance_critical = 90.0     # percent net import reliance
+aligned_supply_min = 25.0    # percent of world output held by aligned countries, below which exposure can be critical
 option_min_share = 1.0       # percent; smallest share of an aligned diversification option
 transit_dependence = 10.0    # percent of a landlocked country's exports crossing a neighbour
 export_dependence = 50.0     # percent of a partner's exports going to one rival
+indicator_growth = 10.0      # percent rise (or fall) of a partnership indicator that counts as growth (or decline)
 share_sum_tolerance = 0.5    # percent above 100 that shares of one mineral x stage x year may sum to
 """
 
@@ -754,6 +827,7 @@ US_ALIGNMENT = {
     "BHR": ("partner", "US–Bahrain Free Trade Agreement (2006); Major Non-NATO Ally"),
     "OMN": ("partner", "US–Oman Free Trade Agreement (2009)"),
     "KWT": ("partner", "Major Non-NATO Ally (2004)"),
+    "ISR": ("partner", "US–Israel Free Trade Agreement (1985); Major Non-NATO Ally (1987)"),
     "ARG": ("partner", "Major Non-NATO Ally (1998)"),
     "BRA": ("partner", "Major Non-NATO Ally (2019)"),
     "PAK": ("partner", "Major Non-NATO Ally (2004)"),
@@ -764,13 +838,80 @@ US_ALIGNMENT = {
     "UKR": ("partner", "US–Ukraine bilateral minerals agreement (Reconstruction Investment Fund, "
                        "2025)"),
 }
+# Alignment of each declared country from the EU27's point of view (an analyst's general
+# knowledge, like the US table; check the agreements' status before relying on a row).
+E_NATO = "NATO ally of 23 EU member states"
+E_RMP = "EU strategic partnership on raw materials (memorandum of understanding, {})"
+E_NEUTRAL = ("no EU free-trade or association agreement in force, no EU raw-materials strategic "
+             "partnership, and not an EU-designated rival or under broad EU sanctions "
+             "(analyst default)")
 EU_ALIGNMENT = {
     "CHN": ("rival", "'partner, economic competitor and systemic rival' (EU–China Strategic "
                      "Outlook, 2019); the rival facet governs supply-risk analysis"),
     "RUS": ("rival", "EU sanctions packages since 2014, broadened from 2022"),
+    "PRK": ("rival", "EU and UN sanctions (non-proliferation)"),
+    "IRN": ("rival", "EU restrictive measures (non-proliferation, human rights); "
+                     "military support to Russia"),
+    "HKG": ("rival", "special administrative region of China, treated with China"),
     "MNG": ("partner", "EU–Mongolia Partnership and Cooperation Agreement (in force 2017)"),
-    "USA": ("ally", "NATO ally of 23 EU member states; EU–US Trade and Technology Council"),
+    "USA": ("ally", E_NATO + "; EU–US Trade and Technology Council"),
+    "CAN": ("ally", E_NATO + "; CETA (2017); " + E_RMP.format(2021)),
+    "GBR": ("ally", E_NATO + "; EU–UK Trade and Cooperation Agreement (2021)"),
+    "NOR": ("ally", E_NATO + "; European Economic Area; " + E_RMP.format(2024)),
+    "TUR": ("ally", E_NATO + "; EU–Türkiye customs union (1995); EU candidate country"),
+    "MKD": ("ally", E_NATO + "; Stabilisation and Association Agreement (2004); EU candidate"),
+    "UKR": ("partner", "EU–Ukraine Association Agreement incl. DCFTA (2017); "
+                       + E_RMP.format(2021) + "; EU candidate country"),
+    "KAZ": ("partner", E_RMP.format(2022) + "; Enhanced Partnership and Cooperation Agreement (2020)"),
+    "NAM": ("partner", E_RMP.format(2022) + "; SADC–EU Economic Partnership Agreement (2016)"),
+    "ARG": ("partner", E_RMP.format(2023)),
+    "CHL": ("partner", E_RMP.format(2023) + "; EU–Chile Association Agreement (2003) and "
+                       "Interim Trade Agreement"),
+    "COD": ("partner", E_RMP.format(2023)),
+    "ZMB": ("partner", E_RMP.format(2023)),
+    "GRL": ("partner", E_RMP.format(2023) + "; overseas country associated with the EU"),
+    "RWA": ("partner", E_RMP.format(2024)),
+    "UZB": ("partner", E_RMP.format(2024)),
+    "SRB": ("partner", E_RMP.format(2024) + "; Stabilisation and Association Agreement (2013); "
+                       "EU candidate country"),
+    "AUS": ("partner", E_RMP.format(2024)),
+    "JPN": ("partner", "EU–Japan Economic Partnership Agreement (2019)"),
+    "KOR": ("partner", "EU–Korea Free Trade Agreement (2011)"),
+    "MEX": ("partner", "EU–Mexico Global Agreement (2000)"),
+    "PER": ("partner", "EU–Colombia/Peru/Ecuador Trade Agreement (2013)"),
+    "COL": ("partner", "EU–Colombia/Peru/Ecuador Trade Agreement (2013)"),
+    "ECU": ("partner", "EU–Colombia/Peru/Ecuador Trade Agreement (Ecuador, 2017)"),
+    "GTM": ("partner", "EU–Central America Association Agreement, trade pillar (2013)"),
+    "PAN": ("partner", "EU–Central America Association Agreement, trade pillar (2013)"),
+    "DOM": ("partner", "CARIFORUM–EU Economic Partnership Agreement (2008)"),
+    "SGP": ("partner", "EU–Singapore Free Trade Agreement (2019)"),
+    "VNM": ("partner", "EU–Vietnam Free Trade Agreement (2020)"),
+    "NZL": ("partner", "EU–New Zealand Free Trade Agreement (2024)"),
+    "ZAF": ("partner", "SADC–EU Economic Partnership Agreement (2016)"),
+    "MOZ": ("partner", "SADC–EU Economic Partnership Agreement (Mozambique, 2018)"),
+    "MDG": ("partner", "ESA–EU interim Economic Partnership Agreement (2012)"),
+    "ZWE": ("partner", "ESA–EU interim Economic Partnership Agreement (2012)"),
+    "CIV": ("partner", "EU–Côte d'Ivoire stepping-stone Economic Partnership Agreement (2016)"),
+    "GHA": ("partner", "EU–Ghana stepping-stone Economic Partnership Agreement (2016)"),
+    "PNG": ("partner", "EU–Pacific interim Economic Partnership Agreement (2011)"),
+    "MAR": ("partner", "EU–Morocco Association Agreement (2000)"),
+    "EGY": ("partner", "EU–Egypt Association Agreement (2004)"),
+    "ISR": ("partner", "EU–Israel Association Agreement (2000)"),
+    "CHE": ("partner", "EU–Switzerland bilateral agreements; European Free Trade Association"),
+    "GEO": ("partner", "EU–Georgia Association Agreement incl. DCFTA (2016); EU candidate"),
+    "ARM": ("partner", "EU–Armenia Comprehensive and Enhanced Partnership Agreement (2021)"),
+    "BIH": ("partner", "Stabilisation and Association Agreement (2015); EU candidate country"),
+    "XKX": ("partner", "Stabilisation and Association Agreement (2016)"),
+    "NCL": ("partner", "French overseas country and territory associated with the EU"),
 }
+
+
+def eu_alignment(cid):
+    if cid in EU_ALIGNMENT:
+        return EU_ALIGNMENT[cid]
+    if cid in EU27:
+        return ("ally", "EU member state: its output is EU domestic supply")
+    return ("neutral", E_NEUTRAL)
 
 
 def us_alignment(cid):
@@ -874,6 +1015,16 @@ holds = "PotentialSupplier(rare_earths, MNG, resource)"
 
 [[expect]]
 absent = "RiskLevel(USA, molybdenum, mining, critical)"
+
+# The EU27 as a consumer (reliance derived from the EU study's sourcing shares).
+[[expect]]
+holds = "RiskLevel(EU27, gallium, refining, critical)"
+
+[[expect]]
+holds = "RiskLevel(EU27, rare_earths, refining, critical)"
+
+[[expect]]
+holds = "HighReliance(EU27, graphite, _)"
 """
 
 
@@ -886,7 +1037,7 @@ def render():
     reserves, reserves_skipped = build_reserves()
     reliance, reliance_gaps = build_reliance()
     us_imports = build_us_imports()
-    eu_imports, eu_members, eu_over = build_eu_imports()
+    eu_reliance, eu_imports, eu_members, eu_over = build_eu_sourcing()
     wgi = build_governance()
     mng_rows, mng = build_mongolia()
     events = build_events()
@@ -911,8 +1062,6 @@ def render():
     used.update(d["country"] for d in reserves)
     used.update(d["country"] for d in us_imports)
     used.update(d["country"] for d in eu_imports)
-    for lvl in EU_ALIGNMENT:
-        used.add(lvl)
     parts.append(banner("Countries (ISO 3166 alpha-3) and the EU27 bloc"))
     parts.append(wrap_comment(
         "Every country that appears in a fact below, plus USA, MNG, CHN, RUS, JPN, KOR. "
@@ -953,8 +1102,12 @@ def render():
         "comprehensive partnership, US free-trade agreement, Major Non-NATO Ally), neutral (none "
         "of these; the analyst default), rival (named strategic competitor or threat in the 2022 "
         "US National Security Strategy, or under comprehensive US sanctions). The MSP member list "
-        "should be checked against the current State Department list. EU27 rows are given only "
-        "for China, Russia, Mongolia and the United States.") + "\n")
+        "should be checked against the current State Department list. From the EU27's point of "
+        "view (second block): ally (EU member state, or NATO ally outside the EU), partner (EU "
+        "free-trade, association or partnership agreement in force, or an EU strategic "
+        "partnership on raw materials), neutral (the analyst default), rival (China as "
+        "'systemic rival', or under broad EU sanctions). Both tables are general knowledge, "
+        "not rows of the shared data.") + "\n")
     ablocks = []
     for cid in sorted(used):
         if cid == "USA":
@@ -962,8 +1115,10 @@ def render():
         lvl, why = us_alignment(cid)
         ablocks.append(table("alignment", [("consumer", s("USA")), ("country", s(cid)),
                                            ("level", s(lvl)), ("rationale", s(why))]))
-    for cid in sorted(EU_ALIGNMENT):
-        lvl, why = EU_ALIGNMENT[cid]
+    for cid in sorted(used):
+        if cid == "EU27":
+            continue
+        lvl, why = eu_alignment(cid)
         ablocks.append(table("alignment", [("consumer", s("EU27")), ("country", s(cid)),
                                            ("level", s(lvl)), ("rationale", s(why))]))
     parts.append("\n\n".join(ablocks) + "\n")
@@ -1076,11 +1231,23 @@ def render():
     rblocks = [wrap_comment(
         "United States, USGS MCS 2026 (2024 and the 2025 estimate). Gaps: " + "; ".join(
             f"{m} {y}: {raw}" for m, y, raw in reliance_gaps) +
-        "; coking coal: no sourced US figure. EU27: the shared data hold no EU import-reliance "
-        "figure (the EU study's IR values were not extracted), so no EU27 reliance is stated.")]
+        "; coking coal: no sourced US figure.")]
     for d in reliance:
         rblocks.append(table("reliance", [
             ("consumer", s("USA")), ("mineral", s(d["mineral"])), ("year", str(d["year"])),
+            ("percent", num(d["percent"])), ("quality", s(d["quality"])),
+            ("note", s(d["note"])), ("source", s(d["source"]))]))
+    rblocks.append(wrap_comment(
+        "EU27: the shared data hold no EU import-reliance figure (the EU study's IR values were "
+        "not extracted). It is DERIVED from the EU study's EU-sourcing table: IR = 100 - the summed "
+        "shares of EU member states (EU domestic supply), per stage; reliance has no stage key, so "
+        "the higher of the stages is kept (each note gives both and the member states). Heavy "
+        "REEs (dysprosium, gadolinium, terbium, lutetium) take the table's heavy-rare-earths "
+        "group row; rare_earths (total) takes 100 because no rare-earth row lists a member state. "
+        "No EU figure for uranium (not assessed by the EU study)."))
+    for d in eu_reliance:
+        rblocks.append(table("reliance", [
+            ("consumer", s("EU27")), ("mineral", s(d["mineral"])), ("year", str(d["year"])),
             ("percent", num(d["percent"])), ("quality", s(d["quality"])),
             ("note", s(d["note"])), ("source", s(d["source"]))]))
     parts.append("\n\n".join(rblocks) + "\n")
@@ -1097,8 +1264,9 @@ def render():
             ("country", s(d["country"])), ("percent", num(d["percent"])),
             ("quality", s(d["quality"])), ("note", s(d["note"])), ("source", s(d["source"]))]))
     iblocks.append(wrap_comment(
-        "EU27: EU CRM 2023 study \"EU sourcing\" shares (EU domestic supply + imports), for "
-        "materials that have one stage only in that table (import_source has no stage key). "
+        "EU27: EU CRM 2023 study \"EU sourcing\" shares (EU domestic supply + imports). "
+        "import_source has no stage key, so each material takes the one stage whose IR the EU27 "
+        "reliance keeps (the higher IR; extraction on a tie), named in each note. "
         "Rows for EU member states (domestic supply, not imports) are left out: " + "; ".join(
             f"{m} {c} {p}%" for m, c, p in eu_members) + ". quality = derived because a share of "
         "EU sourcing is used as a share of imports. Left out whole because the table's "

@@ -20,6 +20,7 @@ pub mod explain;
 pub mod scenario;
 pub mod timeline;
 pub mod confidence;
+pub mod validate;
 pub mod sweep;
 pub mod cli;
 pub mod commands;

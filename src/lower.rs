@@ -541,7 +541,16 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             }
         }
         "indicator" => {
-            l.check_ref(f, "partnership", f.str("partnership"), RefKind::Partnership);
+            let ok = l.check_ref(f, "partnership", f.str("partnership"), RefKind::Partnership);
+            if ok && live {
+                let t = Box::new([
+                    l.sym(f.str("partnership")),
+                    l.sym(f.str("name")),
+                    Value::Num(f.num("year").unwrap_or(0.0) as i64),
+                    Value::Num((f.num("value").unwrap_or(0.0) * 1000.0).round() as i64),
+                ]);
+                l.facts.add(rel::INDICATOR, t, Origin::Fact(i));
+            }
         }
         "event" => lower_event(l, i, f, live),
         _ => {}

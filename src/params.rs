@@ -81,6 +81,12 @@ pub static PARAMS: &[ParamSpec] = &[
         doc: "share of a partner's exports to one rival that gives the rival leverage",
     },
     ParamSpec {
+        name: "indicator_growth",
+        default: 10.0,
+        unit: Unit::Percent,
+        doc: "least rise (or fall) of a partnership indicator, in percent of its earlier value, that counts as growth (or decline)",
+    },
+    ParamSpec {
         name: "share_sum_tolerance",
         default: 0.5,
         unit: Unit::Percent,

@@ -1,9 +1,30 @@
-//! `lode validate` (not yet built).
+//! `lode validate`: compare the bundled baseline's conclusions with published assessments and
+//! write the markdown report (docs/validation.md).
 
-use super::Outcome;
+use super::{Outcome, open};
+use crate::cli::EvalArgs;
+use crate::engine;
 use crate::error::Error;
+use crate::report;
+use crate::validate;
 use std::path::Path;
 
-pub fn validate(_data: &Path, _out: Option<&Path>) -> Result<Outcome, Error> {
-    Err(super::not_yet("validate"))
+pub fn validate(data: &Path, out: Option<&Path>) -> Result<Outcome, Error> {
+    let (s, facts) = open(None, &EvalArgs::default())?;
+    let model = engine::evaluate(&facts);
+    let v = validate::validate(&s, &facts, &model, data)?;
+    let text = report::validation::markdown(&v);
+    match out {
+        None => Ok(Outcome::ok(text)),
+        Some(path) => {
+            std::fs::write(path, &text).map_err(|e| Error::Io {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            Ok(Outcome::ok(report::validation::written(
+                &path.display().to_string(),
+                &v,
+            )))
+        }
+    }
 }

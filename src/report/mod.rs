@@ -6,6 +6,7 @@ pub mod sweep;
 pub mod proof;
 pub mod timeline;
 pub mod confidence;
+pub mod validation;
 
 use crate::datalog::program;
 use crate::model::{Symbols, Value};

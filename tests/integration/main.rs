@@ -6,6 +6,7 @@ mod props;
 mod report;
 mod scenarios;
 mod timeline;
+mod validation;
 mod whatif;
 
 use lode::engine::{self, Model};
