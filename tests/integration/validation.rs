@@ -125,3 +125,57 @@ fn gallium_in_the_baseline_is_near_five() {
         "HHI_WGI at the EU study's share {at_eu}"
     );
 }
+
+/// The partnership-depth rules (rules/70_partnership.dl) on indicators that grow, fall, stay or
+/// move both ways, with the default indicator_growth of 10 %.
+#[test]
+fn partnership_depth_follows_the_indicators() {
+    let mut text = String::from(
+        "[scenario]\nname = \"depth\"\ndescription = \"partnership indicators\"\nreference_year = 2025\ndefault_source = \"test\"\n\n\
+         [[country]]\nid = \"USA\"\nname = \"United States\"\n\n[[country]]\nid = \"MNG\"\nname = \"Mongolia\"\n",
+    );
+    // partnership -> (indicator, value in 2024, value in 2025)
+    let cases: &[(&str, &[(&str, f64, f64)])] = &[
+        (
+            "growing",
+            &[("trade", 250.0, 300.0), ("exchanges", 5.0, 5.0)],
+        ),
+        ("falling", &[("trade", 250.0, 200.0)]),
+        ("both", &[("trade", 250.0, 300.0), ("exercises", 2.0, 1.0)]),
+        ("flat", &[("trade", 250.0, 260.0)]),
+        ("single", &[("trade", 250.0, f64::NAN)]),
+    ];
+    for (p, rows) in cases {
+        text += &format!(
+            "\n[[partnership]]\nid = \"{p}\"\nname = \"{p}\"\nmembers = [\"USA\", \"MNG\"]\nsince = 2020\ninstrument = \"test\"\n"
+        );
+        for (name, a, b) in *rows {
+            for (year, v) in [(2024, a), (2025, b)] {
+                if !v.is_nan() {
+                    text += &format!(
+                        "\n[[indicator]]\npartnership = \"{p}\"\nname = \"{name}\"\nyear = {year}\nvalue = {v:?}\n"
+                    );
+                }
+            }
+        }
+    }
+    let (_, facts) = super::lower_text(&text).unwrap_or_else(|e| panic!("{e}"));
+    let model = engine::evaluate(&facts);
+    let rel = lode::datalog::relation("PartnershipDepth").expect("PartnershipDepth");
+    let got: Vec<String> = model
+        .db
+        .rel(rel)
+        .iter()
+        .map(|t| lode::report::atom(&facts.syms, rel, t))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "PartnershipDepth(both, mixed)",
+            "PartnershipDepth(falling, eroding)",
+            "PartnershipDepth(flat, steady)",
+            "PartnershipDepth(growing, deepening)",
+        ],
+        "a rise of 4 % (flat) is below indicator_growth; one stated year (single) has no trend"
+    );
+}
