@@ -41,7 +41,7 @@ pub struct Page<'a> {
 
 /// Renders the whole report as one HTML document.
 pub fn render(page: &Page<'_>) -> String {
-    let ctx = Ctx::new(page.main);
+    let ctx = Ctx::new(page.main, page.explainer);
     let cmp = page.against.map(|o| Compare::new(&ctx, o));
     let cmp = cmp.as_ref();
     // Sections that cite figures are rendered first, so that the footnotes are complete.
@@ -51,7 +51,7 @@ pub fn render(page: &Page<'_>) -> String {
     let partner = partner::render(&ctx);
     let changes = cmp.map(|c| c.render(&ctx));
     let method = method(&ctx);
-    let conclusions = conclusions::render(&ctx, cmp, page.explainer);
+    let conclusions = conclusions::render(&ctx, cmp);
     let sources = sources::render(&ctx);
     let meta = &page.main.scenario.meta;
     let title = format!("lode report: {}", meta.name);

@@ -3,8 +3,8 @@
 use super::Compare;
 use super::ctx::{Ctx, anchor, pct};
 use crate::datalog::{program, rel};
-use crate::explain::Explainer;
 use crate::model::{Symbols, Value};
+use crate::scenario::Quality;
 use maud::{Markup, html};
 
 /// A tuple as a reader sees it: `Share(gallium, refining, CHN, 99%)`.
@@ -45,7 +45,8 @@ pub fn output_relations() -> Vec<usize> {
     out
 }
 
-pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>, explain: Option<&Explainer<'_>>) -> Markup {
+pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
+    let explain = ctx.explainer;
     let syms = &ctx.side.facts.syms;
     let rels: Vec<usize> = output_relations()
         .into_iter()
@@ -77,14 +78,19 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>, explain: Option<&Explain
                     @for t in ctx.tuples(*r) {
                         @let text = atom(syms, *r, t);
                         @let new = cmp.is_some_and(|c| c.is_new(*r, &text));
+                        @let proof = explain.and_then(|e| e.proof(*r, t, None));
+                        @let quality = proof.as_ref().map(|p| crate::confidence::of_proof(ctx.scenario(), p));
                         details class={ "concl" @if new { " added" } } id=(anchor(syms, *r, t)) {
                             summary {
                                 code { (text) }
+                                @if let Some(q) = quality.filter(|q| *q < Quality::Solid) {
+                                    " " span class={ "q q-" (q.as_str()) } title="the weakest quality among the facts this conclusion rests on" { (q.as_str()) }
+                                }
                                 @if new { " " span.tag.change { "new" } }
                             }
                             div.expl {
-                                @match explain.and_then(|e| e.proof(*r, t, None)) {
-                                    Some(p) => (super::proof::render(ctx, &p)),
+                                @match &proof {
+                                    Some(p) => (super::proof::render(ctx, p)),
                                     None => (rules_of(*r)),
                                 }
                             }

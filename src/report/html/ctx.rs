@@ -3,9 +3,10 @@
 
 use crate::datalog::{program, rel};
 use crate::engine::Model;
+use crate::explain::Explainer;
 use crate::lower::{Facts, Origin, ParamFrom};
 use crate::model::{Tuple, Value};
-use crate::scenario::{Fact, Scenario};
+use crate::scenario::{Fact, Quality, Scenario};
 use maud::{Markup, html};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -43,6 +44,8 @@ pub fn rank(level: &str) -> usize {
 
 pub struct Ctx<'a> {
     pub side: Side<'a>,
+    /// The explainer of `side`, when proofs (and so confidences) are available.
+    pub explainer: Option<&'a Explainer<'a>>,
     /// (table, id) → index of the declaring fact (country, mineral, stage, initiative, partnership).
     decl: BTreeMap<(&'static str, String), usize>,
     /// (consumer, country) → alignment level.
@@ -52,7 +55,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(side: Side<'a>) -> Self {
+    pub fn new(side: Side<'a>, explainer: Option<&'a Explainer<'a>>) -> Self {
         let mut decl = BTreeMap::new();
         for (i, f) in side.scenario.facts.iter().enumerate() {
             if matches!(
@@ -64,6 +67,7 @@ impl<'a> Ctx<'a> {
         }
         let mut ctx = Ctx {
             side,
+            explainer,
             decl,
             alignment: BTreeMap::new(),
             notes: RefCell::new(Vec::new()),
@@ -78,6 +82,12 @@ impl<'a> Ctx<'a> {
         }
         ctx.alignment = alignment;
         ctx
+    }
+
+    /// The confidence of a conclusion: the weakest source quality on its proof.
+    pub fn confidence(&self, rel: usize, t: &[Value]) -> Option<Quality> {
+        let p = self.explainer?.proof(rel, t, None)?;
+        Some(crate::confidence::of_proof(self.side.scenario, &p))
     }
 
     pub fn scenario(&self) -> &'a Scenario {

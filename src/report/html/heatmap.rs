@@ -4,6 +4,7 @@ use super::Compare;
 use super::ctx::{Ctx, LEVELS, anchor, rank};
 use super::summary::{badge, consumers, levels_of, worst};
 use crate::datalog::rel;
+use crate::scenario::Quality;
 use maud::{Markup, html};
 
 /// The legend of risk levels, shared by the heat map and the summary.
@@ -15,6 +16,7 @@ pub fn legend(with_changes: bool) -> Markup {
                 span.key { (badge(l)) }
             }
             span.key { span.lvl.lvl-none { "not assessed" } }
+            span.key { span.q.q-claim { "claim" } " rests on an unverified claim" }
             @if with_changes {
                 span.key { span.lvl.lvl-high.changed-demo { "changed" } " outlined: differs from the comparison" }
             }
@@ -117,12 +119,20 @@ fn cell(
         .tuples(rel::RISK_LEVEL)
         .iter()
         .find(|t| ctx.s(&t[0]) == k && ctx.s(&t[1]) == m && ctx.s(&t[2]) == s);
+    let quality = t.and_then(|t| ctx.confidence(rel::RISK_LEVEL, t));
+    let label = match quality {
+        Some(q) => format!("{label} · weakest source: {}", q.as_str()),
+        None => label,
+    };
     html! {
         td class=(class) data-level=(lvl) data-rank=(level.map_or(0, rank)) title=(label) {
             @if let Some(t) = t {
                 a href={ "#" (anchor(&ctx.side.facts.syms, rel::RISK_LEVEL, t)) } { (lvl) }
             } @else {
                 span.na { "—" }
+            }
+            @if quality == Some(Quality::Claim) {
+                span.q.q-claim { "claim" }
             }
             @if changed {
                 span.was { "was " (was) }
