@@ -135,7 +135,8 @@ fn partnership_depth_follows_the_indicators() {
          [[country]]\nid = \"USA\"\nname = \"United States\"\n\n[[country]]\nid = \"MNG\"\nname = \"Mongolia\"\n",
     );
     // partnership -> (indicator, value in 2024, value in 2025)
-    let cases: &[(&str, &[(&str, f64, f64)])] = &[
+    type Rows = &'static [(&'static str, f64, f64)];
+    let cases: &[(&str, Rows)] = &[
         (
             "growing",
             &[("trade", 250.0, 300.0), ("exchanges", 5.0, 5.0)],
