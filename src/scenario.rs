@@ -759,7 +759,7 @@ impl Loader {
                 }
             }
         }
-        let mut keys_seen: BTreeMap<(&'static str, Vec<String>), usize> = BTreeMap::new();
+        let mut keys_seen: HashMap<(&'static str, Vec<String>), usize> = HashMap::new();
         for (k, v) in root.iter() {
             let key = k.get_ref().as_ref();
             match key {
@@ -988,21 +988,28 @@ fn merge(
     }
     // Index the parent's facts by (table, key) once: an overlay replaces the first fact of the
     // same key, anything else is appended. (A linear search per fact made loading quadratic.)
-    let mut index: HashMap<(&'static str, Vec<String>), usize> =
-        HashMap::with_capacity(s.facts.len() + own.facts.len());
-    for (i, f) in s.facts.iter().enumerate() {
-        index.entry((f.table.name, f.key())).or_insert(i);
-    }
-    for fact in own.facts {
-        match index.entry((fact.table.name, fact.key())) {
-            Entry::Occupied(e) => s.facts[*e.get()] = fact,
-            Entry::Vacant(e) => {
-                e.insert(s.facts.len());
-                s.facts.push(fact);
+    // Without parent facts there is nothing to replace: a file's own keys are unique (`parse`
+    // reports duplicates), so its facts are appended as they are.
+    if s.facts.is_empty() {
+        s.facts = own.facts;
+    } else {
+        let mut index: HashMap<(&'static str, Vec<String>), usize> =
+            HashMap::with_capacity(s.facts.len() + own.facts.len());
+        for (i, f) in s.facts.iter().enumerate() {
+            index.entry((f.table.name, f.key())).or_insert(i);
+        }
+        for fact in own.facts {
+            match index.entry((fact.table.name, fact.key())) {
+                Entry::Occupied(e) => s.facts[*e.get()] = fact,
+                Entry::Vacant(e) => {
+                    e.insert(s.facts.len());
+                    s.facts.push(fact);
+                }
             }
         }
     }
-    s.expects.extend(own.expects);
+    // Expectations pin what one file must show: a what-if does not inherit its parent's.
+    s.expects = own.expects;
     if s.meta.name.is_empty() || s.meta.description.is_empty() || s.meta.reference_year == 0 {
         let file = &files[own.file];
         let mut missing = Vec::new();
