@@ -112,12 +112,12 @@ fn run_as_of_the_two_dates_differs_on_gallium_and_germanium() {
     ]);
     assert_eq!((code_a, code_b), (0, 0));
     assert!(a.contains("as of 2026-11-26") && b.contains("as of 2026-11-28"));
-    for line in ["USA       gallium    CHN", "USA       germanium  CHN"] {
-        assert!(!a.contains(line), "no ban on 2026-11-26: {line}\n{a}");
-        assert!(b.contains(line), "a ban on 2026-11-28: {line}\n{b}");
+    for line in ["USA gallium CHN", "USA germanium CHN"] {
+        assert!(!has_row(&a, line), "no ban on 2026-11-26: {line}\n{a}");
+        assert!(has_row(&b, line), "a ban on 2026-11-28: {line}\n{b}");
     }
-    assert!(a.contains("germanium    refining  high"), "{a}");
-    assert!(b.contains("germanium    refining  critical"), "{b}");
+    assert!(has_row(&a, "USA germanium refining high"), "{a}");
+    assert!(has_row(&b, "USA germanium refining critical"), "{b}");
 }
 
 #[test]
@@ -255,20 +255,14 @@ fn seed_claims_conclusions_resting_on_claims_are_marked() {
     let path = scenario_path("seed-claims.toml");
     let (out, code) = lode(&["run", &path.to_string_lossy(), "-r", "PotentialSupplier"]);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("lithium      MNG      resource  claim"),
-        "{out}"
-    );
+    assert!(has_row(&out, "lithium MNG resource claim"), "{out}");
 }
 
 #[test]
 fn min_confidence_filters_and_rejects_unknown_words() {
     let (out, code) = lode(&["run", "--min-confidence", "solid", "-r", "RiskLevel"]);
     assert_eq!(code, 0, "{out}");
-    assert!(
-        out.contains("USA       germanium    refining  high      solid"),
-        "{out}"
-    );
+    assert!(has_row(&out, "USA germanium refining high solid"), "{out}");
     let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("  USA")).collect();
     assert_eq!(rows.len(), 19, "{out}");
     assert!(rows.iter().all(|l| l.ends_with(" solid")), "{out}");
@@ -319,4 +313,10 @@ fn explain_marks_the_weakest_leaf() {
             .unwrap_or_default()
             .is_empty()
     );
+}
+
+/// Whether some line of a table holds exactly these words, whatever the column widths.
+fn has_row(out: &str, words: &str) -> bool {
+    out.lines()
+        .any(|l| l.split_whitespace().eq(words.split_whitespace()))
 }
