@@ -40,8 +40,9 @@ pub fn evaluate(facts: &Facts) -> Model {
 /// Evaluates the rules and records every firing (provenance engine).
 pub fn evaluate_traced(facts: &Facts) -> (Model, Firings) {
     let (derived, mut firings) = prov::run(&facts.db);
+    let ranks = facts.syms.ranks();
     for f in &mut firings {
-        f.sort_by(|a, b| facts.syms.cmp_tuples(a, b));
+        ranks.sort(f);
     }
     (
         Model {

@@ -108,7 +108,98 @@ impl Symbols {
         }
         a.len().cmp(&b.len())
     }
+
+    /// Every symbol's rank in name order, for sorting many tuples: comparing two ranks gives
+    /// the same order as comparing the two names (names are unique), without touching strings.
+    pub fn ranks(&self) -> Ranks<'_> {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| self.names[a as usize].cmp(&self.names[b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &s) in order.iter().enumerate() {
+            rank[s as usize] = r as u32;
+        }
+        Ranks { syms: self, rank }
+    }
 }
+
+/// Symbol ranks in name order (see [`Symbols::ranks`]): orders values and tuples exactly as
+/// [`Symbols::cmp_values`] and [`Symbols::cmp_tuples`] do, with integer comparisons.
+pub struct Ranks<'a> {
+    syms: &'a Symbols,
+    rank: Vec<u32>,
+}
+
+impl Ranks<'_> {
+    pub fn cmp_values(&self, a: &Value, b: &Value) -> std::cmp::Ordering {
+        match (a, b) {
+            (Value::Sym(x), Value::Sym(y)) => {
+                match (self.rank.get(x.0 as usize), self.rank.get(y.0 as usize)) {
+                    (Some(rx), Some(ry)) => rx.cmp(ry),
+                    // A symbol outside the table (only in a malformed tuple): compare by shown name.
+                    _ => self.syms.cmp_values(a, b),
+                }
+            }
+            (Value::Num(x), Value::Num(y)) => x.cmp(y),
+            (Value::Num(_), Value::Sym(_)) => std::cmp::Ordering::Less,
+            (Value::Sym(_), Value::Num(_)) => std::cmp::Ordering::Greater,
+        }
+    }
+
+    pub fn cmp_tuples(&self, a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+        for (x, y) in a.iter().zip(b) {
+            let o = self.cmp_values(x, y);
+            if o.is_ne() {
+                return o;
+            }
+        }
+        a.len().cmp(&b.len())
+    }
+
+    /// Sorts tuples in [`Ranks::cmp_tuples`] order.
+    ///
+    /// When every tuple has the same arity (at most [`KEY_WIDTH`]) and each column holds one kind
+    /// of value (always so for a relation of the program), each tuple gets a key of integers —
+    /// a symbol's rank, or a number with its sign bit flipped so unsigned order is signed order —
+    /// and the keys are sorted: one pass over the tuples instead of a pointer chase per
+    /// comparison. Keys are equal only for equal tuples, so an unstable sort is exact.
+    pub fn sort(&self, tuples: &mut Vec<Tuple>) {
+        let Some(first) = tuples.first() else {
+            return;
+        };
+        let arity = first.len();
+        let sym_col: Vec<bool> = first.iter().map(|v| matches!(v, Value::Sym(_))).collect();
+        let keyable = arity <= KEY_WIDTH
+            && tuples.iter().all(|t| {
+                t.len() == arity
+                    && t.iter().zip(&sym_col).all(|(v, &is_sym)| match v {
+                        Value::Sym(s) => is_sym && (s.0 as usize) < self.rank.len(),
+                        Value::Num(_) => !is_sym,
+                    })
+            });
+        if !keyable {
+            tuples.sort_by(|a, b| self.cmp_tuples(a, b));
+            return;
+        }
+        let mut keyed: Vec<([u64; KEY_WIDTH], Tuple)> = std::mem::take(tuples)
+            .into_iter()
+            .map(|t| {
+                let mut key = [0u64; KEY_WIDTH];
+                for (k, v) in key.iter_mut().zip(t.iter()) {
+                    *k = match v {
+                        Value::Sym(s) => u64::from(self.rank[s.0 as usize]),
+                        Value::Num(n) => (*n as u64) ^ (1 << 63),
+                    };
+                }
+                (key, t)
+            })
+            .collect();
+        keyed.sort_unstable_by_key(|k| k.0);
+        tuples.extend(keyed.into_iter().map(|(_, t)| t));
+    }
+}
+
+/// The widest tuple [`Ranks::sort`] sorts by integer keys; wider ones are compared value by value.
+pub const KEY_WIDTH: usize = 6;
 
 impl Default for Symbols {
     fn default() -> Self {
@@ -163,13 +254,57 @@ impl Database {
 
     /// Sorts every relation by what a reader sees and drops duplicates.
     pub fn sort(&mut self, syms: &Symbols) {
+        let ranks = syms.ranks();
         for r in &mut self.rels {
-            r.sort_by(|a, b| syms.cmp_tuples(a, b));
+            ranks.sort(r);
             r.dedup();
         }
     }
 
     pub fn contains(&self, i: usize, t: &[Value]) -> bool {
         self.rel(i).iter().any(|x| &**x == t)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Symbols, Tuple, Value};
+
+    fn tuple(vals: &[Value]) -> Tuple {
+        vals.to_vec().into_boxed_slice()
+    }
+
+    #[test]
+    fn rank_sort_orders_as_names_do() {
+        let mut syms = Symbols::new();
+        let names = ["zeta", "alpha", "Mid", "beta", "alpha2", "_x", "ÄÖ"];
+        let ids: Vec<Value> = names.iter().map(|n| Value::Sym(syms.intern(n))).collect();
+        let mut tuples = Vec::new();
+        for (i, a) in ids.iter().enumerate() {
+            for (j, b) in ids.iter().enumerate() {
+                let n = (i as i64 * 7 - j as i64 * 13) % 5;
+                tuples.push(tuple(&[*a, Value::Num(n), *b]));
+                tuples.push(tuple(&[*a, Value::Num(-n), *b]));
+                tuples.push(tuple(&[*a, Value::Num(i64::MIN + j as i64), *b]));
+                tuples.push(tuple(&[*a, Value::Num(i64::MAX - i as i64), *b]));
+            }
+        }
+        let mut by_name = tuples.clone();
+        by_name.sort_by(|a, b| syms.cmp_tuples(a, b));
+        let ranks = syms.ranks();
+        let mut by_rank = tuples.clone();
+        ranks.sort(&mut by_rank);
+        assert_eq!(by_rank, by_name);
+        // Mixed arities and kinds take the comparison path, with the same order.
+        tuples.push(tuple(&[Value::Num(3)]));
+        tuples.push(tuple(&[
+            ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6],
+        ]));
+        tuples.push(tuple(&[Value::Sym(super::Sym::NONE), Value::Num(1)]));
+        let mut by_name = tuples.clone();
+        by_name.sort_by(|a, b| syms.cmp_tuples(a, b));
+        let mut by_rank = tuples;
+        ranks.sort(&mut by_rank);
+        assert_eq!(by_rank, by_name);
     }
 }

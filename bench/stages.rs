@@ -1,0 +1,183 @@
+//! Times lode's pipeline stages inside one process, for `bench/compare.sh`.
+//!
+//! ```text
+//! cargo run --release --example stages -- [OPTIONS] SCENARIO.toml
+//! cargo run --release --example stages -- [OPTIONS] --gen FACTS SEED
+//!   --repeat R             best of R runs of load, lower and evaluate (default 1)
+//!   --export-souffle DIR   also write rules.dl and the .facts files (as `lode export --to souffle`)
+//!   --export-asp FILE      also write the clingo program (as `lode export --to asp`)
+//! ```
+//!
+//! Prints one JSON object: milliseconds of read (or generate), load (parse + validate), lower
+//! (lowering + aggregates) and evaluate (the plain engine: crepe plus sorting the result); the
+//! number of input and derived tuples; and the process's peak resident memory in KiB (VmHWM)
+//! after each stage of the first run.
+//!
+//! Unlike `lode run` and `lode export`, the file is read with `scenario::load_str`, which has no
+//! size limit: `lode` refuses scenario files over `MAX_FILE_BYTES` (8 MiB), and a generated
+//! world of 10⁵ facts is about 10 MB.
+
+use lode::datalog::program;
+use lode::engine;
+use lode::export;
+use lode::lower::{self, Options};
+use lode::scenario;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+fn fail(msg: &str) -> ExitCode {
+    eprintln!("{msg}");
+    ExitCode::from(2)
+}
+
+#[derive(Default)]
+struct Args {
+    scenario: Option<String>,
+    generate: Option<(usize, u64)>,
+    repeat: usize,
+    souffle: Option<PathBuf>,
+    asp: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let usage = "usage: stages [--repeat R] [--export-souffle DIR] [--export-asp FILE] (SCENARIO.toml | --gen FACTS SEED)";
+    let mut a = Args {
+        repeat: 1,
+        ..Args::default()
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("{arg} needs a value\n{usage}"))
+        };
+        match arg.as_str() {
+            "--repeat" => a.repeat = value()?.parse().map_err(|_| usage.to_string())?,
+            "--export-souffle" => a.souffle = Some(value()?.into()),
+            "--export-asp" => a.asp = Some(value()?.into()),
+            "--gen" => {
+                let n = value()?.parse().map_err(|_| usage.to_string())?;
+                let seed = value()?.parse().map_err(|_| usage.to_string())?;
+                a.generate = Some((n, seed));
+            }
+            s if !s.starts_with("--") && a.scenario.is_none() => a.scenario = Some(s.to_string()),
+            _ => return Err(usage.to_string()),
+        }
+    }
+    if a.scenario.is_none() == a.generate.is_none() {
+        return Err(usage.to_string());
+    }
+    a.repeat = a.repeat.max(1);
+    Ok(a)
+}
+
+fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let t = Instant::now();
+    let (name, text) = match (&args.scenario, args.generate) {
+        (Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(text) => (path.clone(), text),
+            Err(e) => return fail(&format!("cannot read {path}: {e}")),
+        },
+        (None, Some((n, seed))) => (format!("gen-{n}.toml"), lode::r#gen::generate(n, seed)),
+        (None, None) => return fail("nothing to load"),
+    };
+    let read_ms = ms(t);
+    let opts = Options::default();
+    let mut best = [f64::INFINITY; 3];
+    let mut peaks = [0u64; 3];
+    let (mut inputs, mut derived) = (0, 0);
+    for run in 0..args.repeat {
+        let t = Instant::now();
+        let s = match scenario::load_str(&name, &text, None) {
+            Ok(s) => s,
+            Err(e) => return fail(&lode::error::render(&e)),
+        };
+        best[0] = best[0].min(ms(t));
+        let p0 = peak_kib();
+        let t = Instant::now();
+        let facts = match lower::lower(&s, &opts) {
+            Ok(f) => f,
+            Err(e) => return fail(&lode::error::render(&e)),
+        };
+        best[1] = best[1].min(ms(t));
+        let p1 = peak_kib();
+        let t = Instant::now();
+        let model = engine::evaluate(&facts);
+        best[2] = best[2].min(ms(t));
+        let p2 = peak_kib();
+        if run > 0 {
+            continue;
+        }
+        peaks = [p0, p1, p2];
+        inputs = facts.db.size();
+        derived = program()
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.input)
+            .map(|(i, _)| model.db.rel(i).len())
+            .sum::<usize>();
+        drop(model);
+        if let Some(dir) = &args.souffle {
+            let files = match export::souffle_facts(program(), &facts) {
+                Ok(f) => f,
+                Err(e) => return fail(&lode::error::render(&e)),
+            };
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return fail(&format!("cannot create {}: {e}", dir.display()));
+            }
+            let mut all = vec![("rules.dl".to_string(), export::souffle_rules(program()))];
+            all.extend(files);
+            for (file, text) in &all {
+                if let Err(e) = write(&dir.join(file), text) {
+                    return fail(&e);
+                }
+            }
+        }
+        if let Some(file) = &args.asp {
+            match export::asp(program(), &facts) {
+                Ok(text) => {
+                    if let Err(e) = write(file, &text) {
+                        return fail(&e);
+                    }
+                }
+                Err(e) => return fail(&lode::error::render(&e)),
+            }
+        }
+    }
+    println!(
+        "{{\"scenario\": {name:?}, \"bytes\": {}, \"read_ms\": {read_ms:.3}, \"load_ms\": {:.3}, \"lower_ms\": {:.3}, \"evaluate_ms\": {:.3}, \"input_tuples\": {inputs}, \"derived_tuples\": {derived}, \"peak_kib_after_load\": {}, \"peak_kib_after_lower\": {}, \"peak_kib_after_evaluate\": {}}}",
+        text.len(),
+        best[0],
+        best[1],
+        best[2],
+        peaks[0],
+        peaks[1],
+        peaks[2]
+    );
+    ExitCode::SUCCESS
+}
