@@ -163,8 +163,9 @@ struct Compiled {
     percent: Vec<bool>,
 }
 
-/// Which variables of a rule hold basis points (see [`Compiled::percent`]).
-fn percent_vars(rule: &Rule) -> Vec<bool> {
+/// Which variables of a rule hold basis points: bound first from a `_bp` field or from the value
+/// of a percent parameter. Renderers show them as percentages.
+pub fn percent_vars(rule: &Rule) -> Vec<bool> {
     let prog = program();
     let mut out = vec![false; rule.vars.len()];
     let mut seen = vec![false; rule.vars.len()];
@@ -306,16 +307,19 @@ pub fn compare(a: Value, op: CmpOp, b: Value) -> bool {
     }
 }
 
-/// Least proof heights of every tuple of a model, and which firings derive each.
+/// Least proof heights of every derived tuple of a model, and which firings derive each.
 ///
-/// Tuples are numbered relation by relation in model order (`offsets[rel] + index`).
+/// Derived tuples are numbered relation by relation in model order (`offsets[rel] + index`);
+/// input tuples have height 0 and no node.
 #[derive(Clone, Debug, Default)]
 pub struct Heights {
     offsets: Vec<usize>,
     /// Per tuple: least proof height (`u32::MAX`: no proof found).
     height: Vec<u32>,
-    /// Per tuple: its deriving firings `(rule, row in firings[rule])`, the best one first.
-    derivers: Vec<Vec<(u32, u32)>>,
+    /// Per tuple `n`: `derivers[dstart[n]..dstart[n + 1]]` are its deriving firings `(rule, row in
+    /// firings[rule])`, the one of a least-height proof first.
+    dstart: Vec<u32>,
+    derivers: Vec<(u32, u32)>,
 }
 
 impl Heights {
@@ -327,8 +331,14 @@ impl Heights {
         let mut offsets = Vec::with_capacity(nrel + 1);
         let mut total = 0usize;
         let mut index: Vec<FxHashMap<&[Value], u32>> = Vec::with_capacity(nrel);
+        // Only derived tuples get a node: an input tuple in the model has height 0 and needs no
+        // waiting for, so premises on input relations are skipped (most tuples are inputs).
         for r in 0..nrel {
             offsets.push(total);
+            if prog.relations[r].input {
+                index.push(FxHashMap::default());
+                continue;
+            }
             let ts = model.db.rel(r);
             let mut m = FxHashMap::default();
             m.reserve(ts.len());
@@ -360,26 +370,37 @@ impl Heights {
             } else {
                 firings.get(ri).map_or(&[], Vec::as_slice)
             };
+            let derived_atoms: Vec<(usize, &Vec<Src>)> = rule
+                .body
+                .iter()
+                .zip(&c.atoms)
+                .filter_map(|(lit, args)| match lit {
+                    Literal::Pos(a) if !prog.relations[a.rel].input => Some((a.rel, args)),
+                    _ => None,
+                })
+                .collect();
+            let mut buf: Vec<Value> = Vec::new();
+            let fill_buf = |buf: &mut Vec<Value>, args: &[Src], vals: &[Value]| {
+                buf.clear();
+                buf.extend(args.iter().map(|s| match s {
+                    Src::Var(i) => vals.get(*i).copied().unwrap_or(Value::Num(0)),
+                    Src::Const(v) => *v,
+                    Src::Wild => Value::Num(0),
+                }));
+            };
             for (row, vals) in rows.iter().enumerate() {
-                let Some(h) = node(rule.head.rel, &subst(&c.head, vals)) else {
+                fill_buf(&mut buf, &c.head, vals);
+                let Some(h) = node(rule.head.rel, &buf) else {
                     continue;
                 };
                 let fid = fire_head.len() as u32;
                 let mut n = 0;
-                let mut buf: Vec<Value> = Vec::new();
-                for (lit, args) in rule.body.iter().zip(&c.atoms) {
-                    if let Literal::Pos(a) = lit {
-                        buf.clear();
-                        buf.extend(args.iter().map(|s| match s {
-                            Src::Var(i) => vals.get(*i).copied().unwrap_or(Value::Num(0)),
-                            Src::Const(v) => *v,
-                            Src::Wild => Value::Num(0),
-                        }));
-                        let p = node(a.rel, &buf).unwrap_or(total as u32);
-                        premises.push((p, fid));
-                        uses_count[p as usize] += 1;
-                        n += 1;
-                    }
+                for &(rel, args) in &derived_atoms {
+                    fill_buf(&mut buf, args, vals);
+                    let p = node(rel, &buf).unwrap_or(total as u32);
+                    premises.push((p, fid));
+                    uses_count[p as usize] += 1;
+                    n += 1;
                 }
                 fire_head.push(h);
                 fire_id.push((ri as u32, row as u32));
@@ -402,11 +423,6 @@ impl Heights {
         let mut height = vec![u32::MAX; total];
         let mut best: Vec<u32> = vec![u32::MAX; total];
         let mut buckets: Vec<Vec<u32>> = vec![Vec::new()];
-        for (r, rel) in prog.relations.iter().enumerate() {
-            if rel.input {
-                buckets[0].extend(offsets[r] as u32..offsets[r + 1] as u32);
-            }
-        }
         for (f, &n) in pending.iter().enumerate() {
             if n == 0 {
                 let h = fire_head[f] as usize;
@@ -446,18 +462,29 @@ impl Heights {
             level += 1;
         }
 
-        let mut derivers: Vec<Vec<(u32, u32)>> = vec![Vec::new(); total];
+        // Node → deriving firings (CSR), the best one first.
+        let mut dstart = vec![0u32; total + 1];
+        for &h in &fire_head {
+            dstart[h as usize + 1] += 1;
+        }
+        for i in 0..total {
+            dstart[i + 1] += dstart[i];
+        }
+        let mut fill = dstart.clone();
+        let mut derivers = vec![(0u32, 0u32); fire_head.len()];
         for (f, &h) in fire_head.iter().enumerate() {
             let h = h as usize;
+            let at = fill[h] as usize;
+            derivers[at] = fire_id[f];
+            fill[h] += 1;
             if best[h] == f as u32 {
-                derivers[h].insert(0, fire_id[f]);
-            } else {
-                derivers[h].push(fire_id[f]);
+                derivers.swap(dstart[h] as usize, at);
             }
         }
         Heights {
             offsets,
             height,
+            dstart,
             derivers,
         }
     }
@@ -475,9 +502,13 @@ impl Heights {
 
     /// The firings `(rule, row)` that derive tuple `idx` of `rel`, the one of a least-height proof first.
     pub fn derivers(&self, rel: usize, idx: usize) -> &[(u32, u32)] {
-        self.node(rel, idx)
-            .and_then(|n| self.derivers.get(n))
-            .map_or(&[], Vec::as_slice)
+        let Some(n) = self.node(rel, idx) else {
+            return &[];
+        };
+        match (self.dstart.get(n), self.dstart.get(n + 1)) {
+            (Some(&a), Some(&b)) => self.derivers.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
     }
 }
 

@@ -540,13 +540,23 @@ pub fn dot(ctx: Ctx<'_>, proofs: &[Proof]) -> String {
     out
 }
 
-fn bindings_text(syms: &Symbols, b: &[(String, Value)]) -> String {
+fn bindings_text(syms: &Symbols, rule: usize, b: &[(String, Value)]) -> String {
     if b.is_empty() {
         return String::new();
     }
+    let rule = program().rules.get(rule);
+    let percent = rule.map(crate::explain::percent_vars).unwrap_or_default();
     let parts: Vec<String> = b
         .iter()
-        .map(|(n, v)| format!("{n} = {}", syms.show(v)))
+        .map(|(n, v)| {
+            let pct = rule
+                .and_then(|r| r.vars.iter().position(|(x, _)| x == n))
+                .is_some_and(|i| percent.get(i) == Some(&true));
+            match v {
+                Value::Num(x) if pct => format!("{n} = {:.2}%", *x as f64 / 100.0),
+                _ => format!("{n} = {}", syms.show(v)),
+            }
+        })
         .collect();
     format!(" (with {})", parts.join(", "))
 }
@@ -572,7 +582,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
                 "needs {}, which does not hold{}{}",
                 pattern(ctx.syms, atom),
                 if input { " (no such input fact)" } else { "" },
-                bindings_text(ctx.syms, bindings)
+                bindings_text(ctx.syms, rule, bindings)
             ));
             if let Some(w) = deeper {
                 children = why_not_children(ctx, w);
@@ -584,7 +594,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             "blocked: needs no {} to hold, but {} holds{}",
             pattern(ctx.syms, atom),
             tuple(ctx.syms, atom.rel, by),
-            bindings_text(ctx.syms, bindings)
+            bindings_text(ctx.syms, rule, bindings)
         )),
         Reason::Fails {
             condition,
@@ -592,7 +602,7 @@ fn reason_node(ctx: Ctx<'_>, rule: usize, r: &Reason) -> Node {
             ..
         } => details.push(format!(
             "fails the check {condition}{}",
-            bindings_text(ctx.syms, bindings)
+            bindings_text(ctx.syms, rule, bindings)
         )),
         Reason::TooManyCombinations => {
             details.push("too many combinations to search; ask about a narrower pattern".into())
