@@ -17,7 +17,7 @@ mod timeline;
 mod validate;
 
 use crate::cli::{Cli, Command, EvalArgs};
-use crate::error::{suggest, Error};
+use crate::error::{Error, suggest};
 use crate::lower::{self, Facts, Options};
 use crate::scenario::{self, Date, Scenario};
 use std::path::{Path, PathBuf};
@@ -47,9 +47,21 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             confidence,
             min_confidence,
             eval,
-        } => run::run(scenario.as_deref(), format, &relations, all, confidence, min_confidence.as_deref(), &eval),
+        } => run::run(
+            scenario.as_deref(),
+            format,
+            &relations,
+            all,
+            confidence,
+            min_confidence.as_deref(),
+            &eval,
+        ),
         Command::Check { scenarios } => check::check(&scenarios),
-        Command::Show { scenario, format, eval } => show::show(scenario.as_deref(), format, &eval),
+        Command::Show {
+            scenario,
+            format,
+            eval,
+        } => show::show(scenario.as_deref(), format, &eval),
         Command::Explain {
             args,
             why_not,
@@ -79,7 +91,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             format,
             eval,
         } => sweep::sweep(scenario.as_deref(), cut, k, top, format, &eval),
-        Command::Export { to, out, scenario, eval } => export::export(to, &out, scenario.as_deref(), &eval),
+        Command::Export {
+            to,
+            out,
+            scenario,
+            eval,
+        } => export::export(to, &out, scenario.as_deref(), &eval),
         Command::Gen { facts, seed, out } => generate::generate(facts, seed, out.as_deref()),
         Command::Report {
             scenario,
@@ -101,7 +118,10 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
 
 /// The error of a command that is declared but not built yet.
 pub fn not_yet(name: &str) -> Error {
-    Error::usage(format!("`lode {name}` is not available in this build yet"), None)
+    Error::usage(
+        format!("`lode {name}` is not available in this build yet"),
+        None,
+    )
 }
 
 /// Parses `--as-of` and `--set` into lowering options.
@@ -115,7 +135,11 @@ pub fn options(eval: &EvalArgs) -> Result<Options, Error> {
             )
         })?),
     };
-    let set = eval.set.iter().map(|s| lower::parse_set(s)).collect::<Result<Vec<_>, _>>()?;
+    let set = eval
+        .set
+        .iter()
+        .map(|s| lower::parse_set(s))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Options { as_of, set })
 }
 

@@ -1,11 +1,11 @@
 //! Step 5: every byte lode prints is formatted here. Other modules hand over data.
+pub mod confidence;
 pub mod diff;
 pub mod html;
+pub mod proof;
 pub mod show;
 pub mod sweep;
-pub mod proof;
 pub mod timeline;
-pub mod confidence;
 pub mod validation;
 
 use crate::datalog::program;

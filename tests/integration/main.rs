@@ -17,7 +17,8 @@ use std::path::Path;
 /// Loads and lowers a scenario file, panicking with the rendered diagnostic on error.
 pub fn open(path: &Path) -> (Scenario, Facts) {
     let s = scenario::load(Some(path)).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
-    let f = lower::lower(&s, &Options::default()).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let f = lower::lower(&s, &Options::default())
+        .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     (s, f)
 }
 

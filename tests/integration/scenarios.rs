@@ -7,15 +7,31 @@ use lode::report;
 fn conclusions_of_every_scenario() {
     insta::glob!("../../scenarios", "*.toml", |path| {
         let (s, facts, model) = super::evaluate(path);
-        let rels: Vec<usize> = program().relations.iter().enumerate().filter(|(_, r)| r.output).map(|(i, _)| i).collect();
-        let json = report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &facts.as_of.to_string(), &|_, _| None);
+        let rels: Vec<usize> = program()
+            .relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.output)
+            .map(|(i, _)| i)
+            .collect();
+        let json = report::relations_json(
+            &facts.syms,
+            &model.db,
+            &rels,
+            &s.meta,
+            &facts.as_of.to_string(),
+            &|_, _| None,
+        );
         insta::assert_snapshot!(json);
     });
 }
 
 #[test]
 fn evaluation_is_deterministic() {
-    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml"));
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/baseline.toml"
+    ));
     let (_, _, a) = super::evaluate(path);
     let (_, _, b) = super::evaluate(path);
     assert_eq!(a.db, b.db);
