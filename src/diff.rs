@@ -264,13 +264,7 @@ pub fn changed(rel: usize, before: Row, after: Row, ranks: &BTreeMap<String, i64
 /// Conclusions of two evaluated models: every `.output` relation, plus the risk ranks of A
 /// (the rules fix them, so both sides agree).
 pub fn conclusions(a: Side<'_>, b: Side<'_>) -> Vec<Entry> {
-    let rels: Vec<usize> = program()
-        .relations
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.output)
-        .map(|(i, _)| i)
-        .collect();
+    let rels = crate::datalog::output_relations();
     let ranks = risk_ranks(a.syms, a.db);
     compare(a, b, &rels, &ranks)
 }

@@ -100,13 +100,7 @@ impl Symbols {
     }
 
     pub fn cmp_tuples(&self, a: &[Value], b: &[Value]) -> std::cmp::Ordering {
-        for (x, y) in a.iter().zip(b) {
-            let o = self.cmp_values(x, y);
-            if o.is_ne() {
-                return o;
-            }
-        }
-        a.len().cmp(&b.len())
+        cmp_tuples_by(a, b, |x, y| self.cmp_values(x, y))
     }
 
     /// Every symbol's rank in name order, for sorting many tuples: comparing two ranks gives
@@ -146,13 +140,7 @@ impl Ranks<'_> {
     }
 
     pub fn cmp_tuples(&self, a: &[Value], b: &[Value]) -> std::cmp::Ordering {
-        for (x, y) in a.iter().zip(b) {
-            let o = self.cmp_values(x, y);
-            if o.is_ne() {
-                return o;
-            }
-        }
-        a.len().cmp(&b.len())
+        cmp_tuples_by(a, b, |x, y| self.cmp_values(x, y))
     }
 
     /// Sorts tuples in [`Ranks::cmp_tuples`] order.
@@ -205,6 +193,19 @@ impl Default for Symbols {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Compares two tuples field by field with `cmp`, then by length.
+fn cmp_tuples_by(
+    a: &[Value],
+    b: &[Value],
+    cmp: impl Fn(&Value, &Value) -> std::cmp::Ordering,
+) -> std::cmp::Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| cmp(x, y))
+        .find(|o| o.is_ne())
+        .unwrap_or_else(|| a.len().cmp(&b.len()))
 }
 
 /// Tuples of every relation of the program, indexed by relation id.

@@ -10,7 +10,7 @@
 //! Initiatives are dated by year (start, horizon), not by window: [`projections`] turns each
 //! initiative's projected risk at its horizon into a risk level per year.
 
-use crate::datalog::{program, rel};
+use crate::datalog::rel;
 use crate::engine::{self, Model};
 use crate::error::Error;
 use crate::lower::{self, Options};
@@ -362,13 +362,7 @@ pub fn projections(syms: &Symbols, model: &Model) -> Vec<ProjectedYear> {
 
 /// The relations a timeline follows by default: every output relation.
 pub fn default_relations() -> Vec<usize> {
-    program()
-        .relations
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.output)
-        .map(|(i, _)| i)
-        .collect()
+    crate::datalog::output_relations()
 }
 
 #[cfg(test)]

@@ -32,13 +32,7 @@ pub fn run(
     let rels = if all {
         (0..program().relations.len()).collect()
     } else if relations.is_empty() {
-        program()
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.output)
-            .map(|(i, _)| i)
-            .collect()
+        crate::datalog::output_relations()
     } else {
         relation_ids(relations)?
     };

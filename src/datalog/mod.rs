@@ -26,6 +26,17 @@ pub mod prov {
     include!(concat!(env!("OUT_DIR"), "/prov.rs"));
 }
 
+/// The ids of the conclusions `lode run` shows by default: every `.output` relation, in program order.
+pub fn output_relations() -> Vec<usize> {
+    program()
+        .relations
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.output)
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The id of a relation by name (`RiskLevel`), if the program has it.
 pub fn relation(name: &str) -> Option<usize> {
     program().relation_index(name)

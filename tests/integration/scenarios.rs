@@ -1,19 +1,12 @@
 //! Every scenario in scenarios/: its conclusions, as JSON, are a reviewed snapshot.
 
-use lode::datalog::program;
 use lode::report;
 
 #[test]
 fn conclusions_of_every_scenario() {
     insta::glob!("../../scenarios", "*.toml", |path| {
         let (s, facts, model) = super::evaluate(path);
-        let rels: Vec<usize> = program()
-            .relations
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.output)
-            .map(|(i, _)| i)
-            .collect();
+        let rels = lode::datalog::output_relations();
         let json = report::relations_json(
             &facts.syms,
             &model.db,
