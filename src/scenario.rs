@@ -17,7 +17,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// Largest scenario file lode reads.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Large enough for a generated world of 10⁶ facts (about 90 MB); parsing takes about 30 bytes
+/// of memory per byte of TOML.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// Longest chain of `extends` lode follows.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Longest string value lode accepts.
