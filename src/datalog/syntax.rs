@@ -737,17 +737,8 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                             }
                             t.clone()
                         }
-                        Term::Sym(_) if fty != Ty::Symbol => {
-                            return Err(err(
-                                a.line,
-                                format!("field {} of `{}` is a number", i + 1, a.name),
-                            ));
-                        }
-                        Term::Num(_) if fty != Ty::Number => {
-                            return Err(err(
-                                a.line,
-                                format!("field {} of `{}` is a symbol", i + 1, a.name),
-                            ));
+                        Term::Sym(_) | Term::Num(_) if const_type(t) != fty => {
+                            return Err(err(a.line, const_mismatch(fty, i, &a.name)));
                         }
                         _ => t.clone(),
                     };
@@ -776,17 +767,8 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                             }
                             _ => {}
                         },
-                        Term::Sym(_) if fty != Ty::Symbol => {
-                            return Err(err(
-                                a.line,
-                                format!("field {} of `{}` is a number", i + 1, a.name),
-                            ));
-                        }
-                        Term::Num(_) if fty != Ty::Number => {
-                            return Err(err(
-                                a.line,
-                                format!("field {} of `{}` is a symbol", i + 1, a.name),
-                            ));
+                        Term::Sym(_) | Term::Num(_) if const_type(t) != fty => {
+                            return Err(err(a.line, const_mismatch(fty, i, &a.name)));
                         }
                         _ => {}
                     }
@@ -852,17 +834,8 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
                 }
                 _ => {}
             },
-            Term::Sym(_) if fty != Ty::Symbol => {
-                return Err(err(
-                    raw.head.line,
-                    format!("field {} of `{}` is a number", i + 1, raw.head.name),
-                ));
-            }
-            Term::Num(_) if fty != Ty::Number => {
-                return Err(err(
-                    raw.head.line,
-                    format!("field {} of `{}` is a symbol", i + 1, raw.head.name),
-                ));
+            Term::Sym(_) | Term::Num(_) if const_type(t) != fty => {
+                return Err(err(raw.head.line, const_mismatch(fty, i, &raw.head.name)));
             }
             _ => {}
         }
@@ -878,6 +851,19 @@ fn resolve_rule(program: &mut Program, raw: RawRule) -> Result<Rule, SyntaxError
         line: raw.line,
         vars,
     })
+}
+
+/// The type of a constant term (`"text"` or a number).
+fn const_type(t: &Term) -> Ty {
+    match t {
+        Term::Num(_) => Ty::Number,
+        _ => Ty::Symbol,
+    }
+}
+
+/// The message for a constant whose type differs from its field's.
+fn const_mismatch(field_ty: Ty, i: usize, rel: &str) -> String {
+    format!("field {} of `{rel}` is a {}", i + 1, field_ty.as_str())
 }
 
 fn for_each_const(e: &Expr, f: &mut dyn FnMut(&Term)) {
@@ -930,4 +916,34 @@ pub fn dependencies(program: &Program) -> BTreeMap<String, Vec<String>> {
         }
     }
     deps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_program;
+
+    fn error(src: &str) -> String {
+        match parse_program(&[("t.dl", src)]) {
+            Ok(_) => String::from("parsed"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const DECLS: &str = "/// d\n.input A(s: symbol, n: number)\n/// d\n.decl B(s: symbol)\n";
+
+    #[test]
+    fn a_constant_of_the_wrong_type_is_named_in_body_negation_and_head() {
+        let body = format!("{DECLS}/// r\nB(x) :- A(x, \"ten\").\n");
+        assert_eq!(error(&body), "t.dl:6: field 2 of `A` is a number");
+        let neg = format!("{DECLS}/// r\nB(x) :- A(x, _), !A(x, \"ten\").\n");
+        assert_eq!(error(&neg), "t.dl:6: field 2 of `A` is a number");
+        let head = format!("{DECLS}/// r\nB(1) :- A(_, _).\n");
+        assert_eq!(error(&head), "t.dl:6: field 1 of `B` is a symbol");
+    }
+
+    #[test]
+    fn constants_of_the_right_type_parse() {
+        let ok = format!("{DECLS}/// r\nB(\"k\") :- A(x, 10), !A(x, 11).\n");
+        assert_eq!(error(&ok), "parsed");
+    }
 }
