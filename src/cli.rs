@@ -98,7 +98,7 @@ pub enum Command {
         /// Show the confidence of each conclusion (weakest source quality on its best proof).
         #[arg(long)]
         confidence: bool,
-        /// Keep only conclusions at or above this confidence (solid, approximate, derived, claim).
+        /// Keep only conclusions at or above this confidence (official, derived, secondary, assumption, claim).
         #[arg(long = "min-confidence", value_name = "QUALITY")]
         min_confidence: Option<String>,
         #[command(flatten)]

@@ -5,7 +5,7 @@
 //!
 //! - a scenario fact has its own quality ([`crate::scenario::Fact::quality`]: its `quality`, or the
 //!   file's `default_quality`);
-//! - a parameter, and a tuple a sweep or what-if cut adds, is `solid` (it is a stated threshold
+//! - a parameter, and a tuple a sweep or what-if cut adds, is `official` (it is a stated threshold
 //!   or hypothesis, not a measurement);
 //! - a computed tuple (HHI, top supplier, aligned supply, projections) is as weak as the weakest
 //!   tuple it was computed from, recursively;
@@ -13,7 +13,7 @@
 //!   makes it hold);
 //! - negated atoms have no leaves: the absence of a fact adds no weakness.
 //!
-//! Qualities are ordered `claim < derived < approximate < solid`.
+//! Qualities are ordered `claim < assumption < secondary < derived < official`.
 
 use crate::explain::{Explainer, Proof, Step};
 use crate::lower::Origin;
@@ -24,12 +24,12 @@ use std::collections::{BTreeMap, HashMap};
 /// The quality of one origin of an input tuple.
 pub fn of_origin(s: &Scenario, o: &Origin) -> Quality {
     match o {
-        Origin::Fact(i) => s.facts.get(*i).map_or(Quality::Solid, |f| f.quality),
-        Origin::Param { .. } | Origin::Cut { .. } | Origin::Computed { .. } => Quality::Solid,
+        Origin::Fact(i) => s.facts.get(*i).map_or(Quality::Official, |f| f.quality),
+        Origin::Param { .. } | Origin::Cut { .. } | Origin::Computed { .. } => Quality::Official,
     }
 }
 
-/// The weakest quality among the leaves of a proof (`solid` for a proof without leaves, e.g. a
+/// The weakest quality among the leaves of a proof (`official` for a proof without leaves, e.g. a
 /// rule with no body). Leaves cut off by a depth limit are not seen.
 pub fn of_proof(s: &Scenario, p: &Proof) -> Quality {
     match &p.step {
@@ -37,23 +37,23 @@ pub fn of_proof(s: &Scenario, p: &Proof) -> Quality {
             .iter()
             .map(|q| of_proof(s, q))
             .min()
-            .unwrap_or(Quality::Solid),
+            .unwrap_or(Quality::Official),
         Step::Computed { inputs, .. } => inputs
             .iter()
             .map(|q| of_proof(s, q))
             .min()
-            .unwrap_or(Quality::Solid),
+            .unwrap_or(Quality::Official),
         Step::Input { origins } => origins
             .iter()
             .map(|o| of_origin(s, o))
             .max()
-            .unwrap_or(Quality::Solid),
-        Step::Truncated => Quality::Solid,
+            .unwrap_or(Quality::Official),
+        Step::Truncated => Quality::Official,
     }
 }
 
 /// The facts (indices into [`Scenario::facts`]) at the weakest leaves of a proof: the facts that
-/// set its confidence. Empty when the proof is `solid` throughout, or rests only on parameters.
+/// set its confidence. Empty when the proof is `official` throughout, or rests only on parameters.
 pub fn weakest_facts(s: &Scenario, p: &Proof) -> Vec<usize> {
     let q = of_proof(s, p);
     let mut out = Vec::new();
@@ -106,7 +106,7 @@ impl Confidences {
             for t in db.rel(r) {
                 let q = ex
                     .proof(r, t, None)
-                    .map_or(Quality::Solid, |p| of_proof(s, &p));
+                    .map_or(Quality::Official, |p| of_proof(s, &p));
                 map.insert((r, t.clone()), q);
             }
         }

@@ -456,7 +456,7 @@ pub fn generate(facts: usize, seed: u64) -> String {
                     if rng.random_bool(0.03) {
                         f.push(("until", V::Date("2024-12-31")));
                     } else if rng.random_bool(0.1) {
-                        f.push(("quality", V::Str("approximate")));
+                        f.push(("quality", V::Str("assumption")));
                     }
                     out.block("share", &f);
                 }

@@ -62,24 +62,31 @@ impl std::fmt::Display for Date {
     }
 }
 
-/// How good a fact's source is. Ordered from weakest to strongest.
+/// What a fact is, by its source. Ordered from weakest to strongest (docs/scenario-format.md):
+/// an unsourced claim, the analyst's labelled assumption, a secondary compilation, arithmetic on
+/// official figures, an official statistic (also when read from a faithful transcription, which
+/// the source names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Quality {
     Claim,
+    Assumption,
+    Secondary,
     Derived,
-    Approximate,
-    Solid,
+    Official,
 }
 
 impl Quality {
-    pub const NAMES: &'static [&'static str] = &["solid", "approximate", "derived", "claim"];
+    /// Strongest first.
+    pub const NAMES: &'static [&'static str] =
+        &["official", "derived", "secondary", "assumption", "claim"];
 
     pub fn parse(s: &str) -> Option<Quality> {
         match s {
-            "solid" => Some(Quality::Solid),
-            "approximate" => Some(Quality::Approximate),
+            "official" => Some(Quality::Official),
             "derived" => Some(Quality::Derived),
+            "secondary" => Some(Quality::Secondary),
+            "assumption" => Some(Quality::Assumption),
             "claim" => Some(Quality::Claim),
             _ => None,
         }
@@ -87,9 +94,10 @@ impl Quality {
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Quality::Solid => "solid",
-            Quality::Approximate => "approximate",
+            Quality::Official => "official",
             Quality::Derived => "derived",
+            Quality::Secondary => "secondary",
+            Quality::Assumption => "assumption",
             Quality::Claim => "claim",
         }
     }
@@ -749,7 +757,7 @@ impl Loader {
             header: 0..0,
         };
         let mut default_source: Option<String> = None;
-        let mut default_quality = Quality::Solid;
+        let mut default_quality = Quality::Official;
         let root = root.into_inner();
         // [scenario] first: default_source applies to every fact of the file.
         for (k, v) in root.iter() {

@@ -12,7 +12,7 @@ pub fn note(
 ) -> String {
     let total: usize = counts.iter().map(|(_, n)| n).sum();
     let mut out = String::from(
-        "confidence: the weakest source quality on each conclusion's minimal proof (solid > approximate > derived > claim)\n",
+        "confidence: the weakest source quality on each conclusion's minimal proof (official > derived > secondary > assumption > claim)\n",
     );
     if automatic {
         out.push_str("  shown because this scenario states claims (quality `claim`): a conclusion marked claim rests on one\n");

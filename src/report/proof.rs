@@ -119,7 +119,7 @@ fn param_from(ctx: Ctx<'_>, from: &ParamFrom) -> String {
     }
 }
 
-/// One line for an origin: `fact: share(gallium, refining, CHN, 2025) = 98.9% — source: … [solid] at file:line:col`.
+/// One line for an origin: `fact: share(gallium, refining, CHN, 2025) = 98.9% — source: … [official] at file:line:col`.
 pub fn origin_line(ctx: Ctx<'_>, rel: usize, t: &[Value], o: &Origin) -> String {
     match o {
         Origin::Fact(i) => match ctx.scenario.facts.get(*i) {
@@ -880,7 +880,7 @@ pub mod audit;
 // ---- Confidence (src/confidence.rs): the weakest leaves of a proof --------------------------
 
 /// Adds the proof's confidence under its root and marks its weakest facts `◀ weakest` (only when
-/// the confidence is below solid: a solid proof has no weak leaf to point at).
+/// the confidence is below official: an official proof has no weak leaf to point at).
 fn mark_weakest(ctx: Ctx<'_>, p: &Proof, root: &mut Node) {
     let q = crate::confidence::of_proof(ctx.scenario, p);
     let shown = if crate::confidence::is_complete(p) {
@@ -888,8 +888,8 @@ fn mark_weakest(ctx: Ctx<'_>, p: &Proof, root: &mut Node) {
     } else {
         " (of the facts shown; --depth hides the rest)"
     };
-    if q == crate::scenario::Quality::Solid {
-        root.details.push(format!("confidence: solid{shown}"));
+    if q == crate::scenario::Quality::Official {
+        root.details.push(format!("confidence: official{shown}"));
         return;
     }
     root.details.push(format!(
@@ -916,7 +916,7 @@ fn with_confidence(ctx: Ctx<'_>, p: &Proof, mut v: Json) -> Json {
     if let Json::Object(m) = &mut v {
         let q = crate::confidence::of_proof(ctx.scenario, p);
         m.insert("confidence".into(), json!(q.as_str()));
-        let weakest: Vec<Json> = if q == crate::scenario::Quality::Solid {
+        let weakest: Vec<Json> = if q == crate::scenario::Quality::Official {
             Vec::new()
         } else {
             crate::confidence::weakest_facts(ctx.scenario, p)

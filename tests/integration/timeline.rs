@@ -212,7 +212,7 @@ fn run_with_confidence_on_the_baseline() {
 
 /// Every conclusion of seed-claims that is not in the baseline rests on a claim (the scenario
 /// only adds facts of quality `claim`), so each must be marked `claim`; the snapshot lists every
-/// conclusion of seed-claims weaker than solid, with its confidence.
+/// conclusion of seed-claims weaker than official, with its confidence.
 #[test]
 fn seed_claims_conclusions_resting_on_claims_are_marked() {
     let rels = lode::timeline::default_relations();
@@ -244,7 +244,7 @@ fn seed_claims_conclusions_resting_on_claims_are_marked() {
                 new += 1;
                 assert_eq!(q, scenario::Quality::Claim, "{a} rests on a seed claim");
             }
-            if q != scenario::Quality::Solid {
+            if q != scenario::Quality::Official {
                 weak.push_str(&format!("{a}  {}\n", q.as_str()));
             }
         }
@@ -260,16 +260,16 @@ fn seed_claims_conclusions_resting_on_claims_are_marked() {
 
 #[test]
 fn min_confidence_filters_and_rejects_unknown_words() {
-    let (out, code) = lode(&["run", "--min-confidence", "solid", "-r", "RiskLevel"]);
+    let (out, code) = lode(&["run", "--min-confidence", "official", "-r", "RiskLevel"]);
     assert_eq!(code, 0, "{out}");
-    assert!(has_row(&out, "USA germanium refining high solid"), "{out}");
+    assert!(has_row(&out, "USA germanium refining high official"), "{out}");
     let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("  USA")).collect();
     assert_eq!(rows.len(), 19, "{out}");
-    assert!(rows.iter().all(|l| l.ends_with(" solid")), "{out}");
+    assert!(rows.iter().all(|l| l.ends_with(" official")), "{out}");
     let (out, code) = lode(&["run", "--min-confidence", "certain"]);
     assert_eq!(code, 2);
     assert!(out.contains("unknown confidence `certain`"), "{out}");
-    assert!(out.contains("solid, approximate, derived, claim"), "{out}");
+    assert!(out.contains("official, derived, secondary, assumption, claim"), "{out}");
 }
 
 #[test]
@@ -294,9 +294,9 @@ fn explain_marks_the_weakest_leaf() {
             && marked[0].contains("[claim]"),
         "{out}"
     );
-    // A solid proof says so and marks nothing.
+    // An official proof says so and marks nothing.
     let (out, _) = lode(&["explain", "RiskLevel(USA, germanium, refining, high)"]);
-    assert!(out.contains("confidence: solid"), "{out}");
+    assert!(out.contains("confidence: official"), "{out}");
     assert!(!out.contains("◀ weakest"), "{out}");
     let (out, _) = lode(&[
         "explain",

@@ -83,7 +83,7 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
                         details class={ "concl" @if new { " added" } } id=(anchor(syms, *r, t)) {
                             summary {
                                 code { (text) }
-                                @if let Some(q) = quality.filter(|q| *q < Quality::Solid) {
+                                @if let Some(q) = quality.filter(|q| *q < Quality::Official) {
                                     " " span class={ "q q-" (q.as_str()) } title="the weakest quality among the facts this conclusion rests on" { (q.as_str()) }
                                 }
                                 @if new { " " span.tag.change { "new" } }

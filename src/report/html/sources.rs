@@ -36,7 +36,7 @@ pub fn render(ctx: &Ctx<'_>) -> Markup {
             p.note {
                 "Every figure in this report links here. Each entry gives the fact as lode read it, its source as the scenario cites it, "
                 "the file and line it was read from, and the quality the scenario assigns to it "
-                "(solid, approximate, derived from other figures, or an unverified claim)."
+                "(official, derived from official figures, secondary, the analyst's assumption, or an unverified claim)."
             }
             @if notes.is_empty() {
                 p { "No figure is cited." }
