@@ -568,4 +568,113 @@ mod tests {
         assert_eq!(scan_record(b"a,\"open\nrest", 0), Err(2));
         assert_eq!(scan_record(b"", 0).unwrap(), (vec![0..0], 0));
     }
+
+    use super::{Defaults, read};
+    use crate::error::SourceFile;
+    use crate::scenario::{Quality, Val, table};
+    use proptest::prelude::*;
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            cases: 128,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x10de),
+            ..ProptestConfig::default()
+        }
+    }
+
+    /// A cell as a spreadsheet writes it: quoted when it holds a comma, quote or line end.
+    fn quoted(cell: &str) -> String {
+        if cell.contains([',', '"', '\n', '\r']) || cell.starts_with(' ') {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell.to_string()
+        }
+    }
+
+    fn read_text(
+        text: &str,
+    ) -> (
+        Vec<crate::scenario::Fact>,
+        Vec<crate::error::Problem>,
+        SourceFile,
+    ) {
+        let file = SourceFile {
+            name: "t.csv".into(),
+            text: text.into(),
+        };
+        let schema = table("stage").unwrap();
+        let mut problems = Vec::new();
+        let defaults = Defaults {
+            source: None,
+            quality: Quality::Official,
+        };
+        let r = read(&file, 0, schema, &defaults, &mut problems);
+        (r.facts, problems, file)
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// Any table written as a spreadsheet writes it (quotes, commas, line ends, non-ASCII,
+        /// a BOM, CRLF) reads back cell for cell, each cell located at its text in the file.
+        #[test]
+        fn written_tables_read_back_cell_for_cell(
+            rows in proptest::collection::vec(
+                ("[a-z][a-z0-9_]{0,8}", "[a-zA-Z0-9 ,\"é\n\r\t;]{0,12}", "[a-zA-Z ,\"ü]{0,10}"),
+                1..12,
+            ),
+            bom in any::<bool>(),
+            crlf in any::<bool>(),
+            final_newline in any::<bool>(),
+        ) {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            // Unique ids: a repeated id is a (reported) duplicate, not what this tests.
+            let rows: Vec<(String, String, String)> = rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, (id, name, note))| (format!("{id}{i}"), name, note))
+                .collect();
+            let mut text = String::from(if bom { "\u{feff}" } else { "" });
+            text.push_str("note,id,name");
+            for (id, name, note) in &rows {
+                text.push_str(nl);
+                text.push_str(&format!("{},{},{}", quoted(note), id, quoted(name)));
+            }
+            if final_newline {
+                text.push_str(nl);
+            }
+            let (facts, problems, file) = read_text(&text);
+            let names: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+            // A name that is blank once trimmed is a missing required cell: reported, not read.
+            let blank = names.iter().filter(|n| n.trim().is_empty()).count();
+            prop_assert_eq!(problems.len(), blank, "{:?}", problems.iter().map(|p| p.message.clone()).collect::<Vec<_>>());
+            // A declaration whose id could be read is kept with its problems (for reference checks).
+            prop_assert_eq!(facts.len(), rows.len());
+            for ((id, name, note), f) in rows.iter().zip(&facts) {
+                prop_assert_eq!(f.str("id"), id.as_str());
+                prop_assert_eq!(f.str("name"), name.trim());
+                if name.trim().is_empty() {
+                    continue;
+                }
+                prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().to_string())));
+                let (_, span) = &f.fields["id"];
+                prop_assert_eq!(&file.text[span.clone()], id.as_str());
+                let (_, span) = &f.fields["name"];
+                let written = quoted(name);
+                prop_assert_eq!(&file.text[span.clone()], written.as_str());
+                // The row starts on a line of its own.
+                prop_assert!(f.loc.span.start == 0 || matches!(file.text.as_bytes()[f.loc.span.start - 1], b'\n' | b'\r') || bom);
+            }
+        }
+
+        /// Arbitrary text never panics, and every problem points inside the file.
+        #[test]
+        fn any_text_reads_without_panic(text in "(?s).{0,200}") {
+            let (_, problems, file) = read_text(&text);
+            for p in &problems {
+                prop_assert!(p.span.offset() + p.span.len() <= file.text.len());
+            }
+        }
+    }
 }
