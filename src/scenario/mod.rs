@@ -1220,6 +1220,34 @@ percent = 1.0
     }
 
     #[test]
+    fn a_bundled_scenario_extends_and_loads_from_the_bundled_files() {
+        // Text without a directory resolves `extends` among the bundled files, from any cwd.
+        let s = load_str(
+            "scenarios/what-if.toml",
+            "[scenario]\nextends = \"baseline.toml\"\nname = \"what-if\"\n",
+            None,
+        )
+        .map_err(|e| crate::error::render(&e))
+        .unwrap();
+        let base = load(None).unwrap();
+        assert_eq!(s.facts.len(), base.facts.len());
+        assert_eq!(s.files[1].name, BASELINE_NAME);
+        // A table the bundle lacks is looked for on disk, and reported at its `[[load]]`.
+        let err = load_str(
+            "scenarios/x.toml",
+            "[scenario]\nextends = \"baseline.toml\"\n[[load]]\ntable = \"share\"\nfile = \"../data/no-such-table.csv\"\n",
+            None,
+        )
+        .map_err(|e| crate::error::render(&e))
+        .unwrap_err();
+        assert!(
+            err.contains("cannot read `data/no-such-table.csv`: no such file"),
+            "{err}"
+        );
+        assert!(err.contains("[scenarios/x.toml:5:8]"), "{err}");
+    }
+
+    #[test]
     fn relative_paths_of_bundled_files_resolve_lexically() {
         assert_eq!(
             normalize(Path::new("scenarios"), "../data/x.csv"),

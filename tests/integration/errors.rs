@@ -270,3 +270,63 @@ fn output_to_head_via_the_shell_ends_quietly() {
     );
     assert!(stderr.contains("exit=0"), "{stderr}");
 }
+
+#[test]
+fn the_bundled_baseline_runs_from_any_directory() {
+    // Its tables come from the copies embedded in the binary, not from the working directory.
+    let out = Command::new(env!("CARGO_BIN_EXE_lode"))
+        .args(["run", "-r", "RiskLevel"])
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("run lode");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("RiskLevel"));
+}
+
+#[test]
+fn generated_tables_load_and_cite_their_rows() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gen-tables/");
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_string_lossy().to_string();
+    let out = lode(&["gen", "--facts", "300", "--seed", "5", "--out", &d]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("share.csv").is_file());
+    let toml = dir.join("scenario.toml").to_string_lossy().to_string();
+    let out = lode(&["check", &toml]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A row's place (file:line:col) shows in explain.
+    let run = lode(&["run", &toml, "-r", "RiskLevel"]);
+    let text = String::from_utf8_lossy(&run.stdout);
+    let row: Vec<&str> = text
+        .lines()
+        .find(|l| l.starts_with("  ") && !l.trim_start().starts_with("consumer"))
+        .expect("a RiskLevel row")
+        .split_whitespace()
+        .collect();
+    let query = format!("RiskLevel({})", row.join(", "));
+    let out = lode(&["explain", &toml, &query]);
+    let proof = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{query}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        proof
+            .lines()
+            .any(|l| l.contains("share.csv:") || l.contains("reliance.csv:")),
+        "{proof}"
+    );
+}
