@@ -113,8 +113,12 @@ impl Ctx {
             .iter()
             .map(|t| (t[0].sym(), t[1].num()))
             .collect();
-        let (ally, partner, neutral, rival_w) =
-            (word("ally"), word("partner"), word("neutral"), word("rival"));
+        let (ally, partner, neutral, rival_w) = (
+            word("ally"),
+            word("partner"),
+            word("neutral"),
+            word("rival"),
+        );
         let mut aligned: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
         let mut low: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
         let mut rival: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
@@ -705,7 +709,10 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         if Some(plan[3].sym()) == failed {
             continue;
         }
-        let mut inputs = vec![(rel::INITIATIVE, t.clone()), (rel::INITIATIVE_PLAN, plan.clone())];
+        let mut inputs = vec![
+            (rel::INITIATIVE, t.clone()),
+            (rel::INITIATIVE_PLAN, plan.clone()),
+        ];
         let offtake = offtakes.get(&id).map_or(0, |o| {
             inputs.push((rel::INITIATIVE_OFFTAKE, o.clone()));
             o[1].num()
@@ -788,7 +795,12 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         let h_i = horizon_of(i);
         let (m, s) = (i.mineral, i.stage);
         // The world at i's horizon, with (true) and without (false) i.
-        let world = |with: bool| -> (BTreeMap<Sym, i64>, BTreeMap<Sym, i64>, BTreeMap<(Sym, Sym), i64>, Vec<Input>) {
+        let world = |with: bool| -> (
+            BTreeMap<Sym, i64>,
+            BTreeMap<Sym, i64>,
+            BTreeMap<(Sym, Sym), i64>,
+            Vec<Input>,
+        ) {
             let mut inputs: Vec<Input> = pinputs.clone();
             let mut w: BTreeMap<Sym, i64> = ctx
                 .shares
@@ -850,8 +862,10 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                 }
             }
             let total = 10_000 + added;
-            let scaled: BTreeMap<Sym, i64> =
-                w.iter().map(|(&c, &bp)| (c, muldiv(bp, 10_000, total))).collect();
+            let scaled: BTreeMap<Sym, i64> = w
+                .iter()
+                .map(|(&c, &bp)| (c, muldiv(bp, 10_000, total)))
+                .collect();
             let _ = &mut extra_route;
             (scaled, extra_route, offtake, inputs)
         };

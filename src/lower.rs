@@ -461,7 +461,11 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             }
         }
         "commitment" | "ownership" => {
-            let other = if f.table.name == "commitment" { "to" } else { "owner" };
+            let other = if f.table.name == "commitment" {
+                "to"
+            } else {
+                "owner"
+            };
             let ok = l.check_ref(f, "country", f.str("country"), RefKind::Country)
                 & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
                 & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
@@ -681,10 +685,7 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
 /// A measured percentage (USGS notation): its bound (`exact`, `at_least` for `>50`, `below` for
 /// `<25`, `withheld` for `W`, `net_exporter` for `E`) and its number (0 for `W` and `E`).
 fn measure_of(f: &Fact, key: &str) -> (&'static str, f64) {
-    (
-        "exact",
-        f.num(key).unwrap_or(0.0),
-    )
+    ("exact", f.num(key).unwrap_or(0.0))
 }
 
 /// Shares of one group may not sum past 100 % (plus the tolerance).

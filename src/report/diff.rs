@@ -14,9 +14,15 @@ fn phrase(r: usize) -> String {
         (rel::RISK_LEVEL, "risk"),
         (rel::RISK_SCORE, "supply-risk score"),
         (rel::SUPPLY_REACH, "reachable supply"),
-        (rel::INITIATIVE_IMPACT, "initiative's own effect at its horizon"),
+        (
+            rel::INITIATIVE_IMPACT,
+            "initiative's own effect at its horizon",
+        ),
         (rel::BLOC_EXPOSURE, "exposed to a low-alignment bloc"),
-        (rel::OPTION_LIMITED, "limited option: little of its output is reachable"),
+        (
+            rel::OPTION_LIMITED,
+            "limited option: little of its output is reachable",
+        ),
         (
             rel::PROJECTED_RISK_LEVEL,
             "projected risk at the initiative's horizon",
@@ -313,7 +319,11 @@ pub fn text(r: &Report) -> String {
     if !ranking.is_empty() {
         out.push_str("\nlargest score changes:\n");
         for (e, d) in ranking.iter().take(SCORE_LINES) {
-            out.push_str(&format!("  {:+.2}  {}\n", *d as f64 / 100.0, keys(e.rel, e.row())));
+            out.push_str(&format!(
+                "  {:+.2}  {}\n",
+                *d as f64 / 100.0,
+                keys(e.rel, e.row())
+            ));
         }
         if ranking.len() > SCORE_LINES {
             out.push_str(&format!("  … and {} more\n", ranking.len() - SCORE_LINES));
