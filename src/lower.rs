@@ -685,7 +685,18 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
 /// A measured percentage (USGS notation): its bound (`exact`, `at_least` for `>50`, `below` for
 /// `<25`, `withheld` for `W`, `net_exporter` for `E`) and its number (0 for `W` and `E`).
 fn measure_of(f: &Fact, key: &str) -> (&'static str, f64) {
-    ("exact", f.num(key).unwrap_or(0.0))
+    use crate::scenario::Bound;
+    let Some(m) = f.measure(key) else {
+        return ("exact", f.num(key).unwrap_or(0.0));
+    };
+    let bound = match m.bound {
+        Bound::Exact => "exact",
+        Bound::AtLeast => "at_least",
+        Bound::AtMost => "below",
+        Bound::Withheld => "withheld",
+        Bound::NetExporter => "net_exporter",
+    };
+    (bound, m.value.unwrap_or(0.0))
 }
 
 /// Shares of one group may not sum past 100 % (plus the tolerance).
