@@ -555,8 +555,11 @@ pub fn validate(s: &Scenario, facts: &Facts, model: &Model, reference: &Referenc
 }
 
 /// The lode minerals a published item (a list item, an EU material) stands for: its `minerals`
-/// cell, else its name as an id (`coking coal` → `coking_coal`).
+/// cell, else its name as an id (`coking coal` → `coking_coal`); `-` stands for none.
 fn members(name: &str, minerals: &str) -> Vec<String> {
+    if minerals.trim() == "-" {
+        return Vec::new();
+    }
     let listed: Vec<String> = ids(minerals).map(str::to_string).collect();
     if !listed.is_empty() {
         return listed;
@@ -1048,6 +1051,7 @@ mod tests {
     #[test]
     fn an_item_stands_for_its_minerals_or_its_name() {
         assert_eq!(members("coking coal", ""), vec!["coking_coal"]);
+        assert!(members("Titanium", "-").is_empty());
         assert_eq!(
             members("light rare earth elements", "cerium; lanthanum"),
             vec!["cerium", "lanthanum"]
