@@ -593,6 +593,21 @@ fn supply_risks(
             _ => None,
         })
         .collect();
+    // The EU method weighs each stage by that stage's import reliance: where the scenario gives
+    // reliance per stage (`Reliance(consumer, mineral, stage, bound, bp)`), the stage's figure
+    // is used, else the headline `ImportReliance`.
+    let ir_stage: BTreeMap<(String, String), f64> = crate::datalog::relation("Reliance")
+        .map(|r| {
+            v.nums(r)
+                .filter_map(|(k, bp)| match k.as_slice() {
+                    [c, m, s, ..] if c == "EU27" => {
+                        Some(((m.clone(), s.clone()), bp as f64 / 10_000.0))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut eu_rows: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for (k, bp) in v.nums(rel::IMPORT_SOURCE) {
         if let [c, m, country, ..] = k.as_slice()
@@ -610,15 +625,24 @@ fn supply_risks(
         .collect();
 
     let stage_risk = |m: &str, gaps: &mut Vec<String>| -> Option<StageRisk> {
-        let Some(&r) = ir.get(m) else {
+        if !ir.contains_key(m) && !ir_stage.keys().any(|(im, _)| im == m) {
             gaps.push(format!("{m}: no EU27 import reliance"));
             return None;
-        };
+        }
         let mut best: Option<StageRisk> = None;
         for ((gm, s), &g) in &global {
             if gm != m {
                 continue;
             }
+            let key = |st: &str| (m.to_string(), st.to_string());
+            let Some(r) = ir_stage
+                .get(&key(s))
+                .or_else(|| ir_stage.get(&key("all")))
+                .or_else(|| ir.get(m))
+                .copied()
+            else {
+                continue;
+            };
             let e = eu.get(m).copied();
             let sr = supply_risk(g, e.unwrap_or(0.0), r, 0.0, 1.0);
             if best.as_ref().is_none_or(|b| sr > b.sr) {
@@ -696,9 +720,17 @@ fn supply_risks(
         };
         let (m, s) = (b.mineral.clone(), b.stage.clone());
         b.global_from = v.provenance(rel::SHARE, |t| t.len() >= 2 && t[0] == m && t[1] == s);
-        b.ir_from = v.provenance(rel::IMPORT_RELIANCE, |t| {
-            t.len() >= 2 && t[0] == "EU27" && t[1] == m
-        });
+        b.ir_from = match crate::datalog::relation("Reliance") {
+            Some(r) => v.provenance(r, |t| {
+                t.len() >= 3 && t[0] == "EU27" && t[1] == m && (t[2] == s || t[2] == "all")
+            }),
+            None => Provenance::Absent,
+        };
+        if b.ir_from == Provenance::Absent {
+            b.ir_from = v.provenance(rel::IMPORT_RELIANCE, |t| {
+                t.len() >= 2 && t[0] == "EU27" && t[1] == m
+            });
+        }
         b.eu_from = v.provenance(rel::IMPORT_SOURCE, |t| {
             t.len() >= 2 && t[0] == "EU27" && t[1] == m
         });
@@ -805,10 +837,15 @@ struct Known {
 impl Known {
     fn of(v: &View<'_>) -> Known {
         let declared = v.tuples(rel::MINERAL).map(|t| t.concat()).collect();
-        let produced = v
+        // A listed producer is production whatever its share (withheld "W" output, shares that
+        // round to 0.0): `Produces` where the rules have it, and every `Share`.
+        let mut produced: BTreeSet<String> = v
             .tuples(rel::SHARE)
             .filter_map(|t| t.first().cloned())
             .collect();
+        if let Some(r) = crate::datalog::relation("Produces") {
+            produced.extend(v.tuples(r).filter_map(|t| t.first().cloned()));
+        }
         let mut reliance: BTreeMap<(String, String), f64> = BTreeMap::new();
         for (k, bp) in v.nums(rel::IMPORT_RELIANCE) {
             if let [c, m, ..] = k.as_slice() {
