@@ -120,7 +120,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             format,
             eval,
         } => timeline::timeline(scenario.as_deref(), &from, &to, &relations, format, &eval),
-        Command::Validate { data, out } => validate::validate(&data, out.as_deref()),
+        Command::Validate { data, out } => validate::validate(data.as_deref(), out.as_deref()),
     }
 }
 
