@@ -15,7 +15,7 @@ pub fn note(
         "confidence: the weakest source quality on each conclusion's minimal proof (official > derived > secondary > assumption > claim)\n",
     );
     if automatic {
-        out.push_str("  shown because this scenario states claims (quality `claim`): a conclusion marked claim rests on one\n");
+        out.push_str("shown because this scenario states claims (quality `claim`): a conclusion marked claim rests on one\n");
     }
     let parts: Vec<String> = counts
         .iter()
@@ -23,13 +23,13 @@ pub fn note(
         .map(|(q, n)| format!("{n} {}", q.as_str()))
         .collect();
     out.push_str(&format!(
-        "  {total} conclusion{}: {}\n",
+        "{total} conclusion{}: {}\n",
         if total == 1 { "" } else { "s" },
         parts.join(", ")
     ));
     if let Some(m) = min {
         out.push_str(&format!(
-            "  --min-confidence {}: showing {kept} of {total}, {} or better\n",
+            "--min-confidence {}: showing {kept} of {total}, {} or better\n",
             m.as_str(),
             m.as_str()
         ));

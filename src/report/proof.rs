@@ -259,11 +259,15 @@ fn tree(ctx: Ctx<'_>, p: &Proof) -> Node {
             }
         }
         Step::Computed { formula, inputs } => {
-            details.push(format!(
-                "computed: {formula}, from {} input{}",
-                inputs.len(),
-                if inputs.len() == 1 { "" } else { "s" }
-            ));
+            details.push(if inputs.is_empty() {
+                format!("computed: {formula}, from no input (an empty sum)")
+            } else {
+                format!(
+                    "computed: {formula}, from {} input{}",
+                    inputs.len(),
+                    if inputs.len() == 1 { "" } else { "s" }
+                )
+            });
             children.extend(inputs.iter().map(|q| tree(ctx, q)));
         }
         Step::Truncated => details.push(format!(
