@@ -696,7 +696,7 @@ mod tests {
         );
         assert_eq!(
             ok("RiskLevel(USA, gallium, _, _)#x").fields,
-            ok("RiskLevel(USA, gallium)").fields
+            ok("RiskLevel(USA, gallium, _, _)").fields
         );
         // A `#` inside quotes is part of the value, not a comment.
         assert!(parse("RiskLevel(\"US#A\", _, _, _)").is_ok());
