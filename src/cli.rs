@@ -227,7 +227,8 @@ pub enum Command {
         facts: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Output file (default: standard output).
+        /// Output file (default: standard output). A directory (existing, or ending in `/`)
+        /// gets `scenario.toml` plus its sourced tables as CSV files (`share.csv`, …).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
     },
