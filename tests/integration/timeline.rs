@@ -262,14 +262,20 @@ fn seed_claims_conclusions_resting_on_claims_are_marked() {
 fn min_confidence_filters_and_rejects_unknown_words() {
     let (out, code) = lode(&["run", "--min-confidence", "official", "-r", "RiskLevel"]);
     assert_eq!(code, 0, "{out}");
-    assert!(has_row(&out, "USA germanium refining high official"), "{out}");
+    assert!(
+        has_row(&out, "USA germanium refining high official"),
+        "{out}"
+    );
     let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("  USA")).collect();
     assert_eq!(rows.len(), 19, "{out}");
     assert!(rows.iter().all(|l| l.ends_with(" official")), "{out}");
     let (out, code) = lode(&["run", "--min-confidence", "certain"]);
     assert_eq!(code, 2);
     assert!(out.contains("unknown confidence `certain`"), "{out}");
-    assert!(out.contains("official, derived, secondary, assumption, claim"), "{out}");
+    assert!(
+        out.contains("official, derived, secondary, assumption, claim"),
+        "{out}"
+    );
 }
 
 #[test]
