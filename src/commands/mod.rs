@@ -7,6 +7,7 @@ mod diff;
 mod explain;
 mod export;
 mod generate;
+mod needs;
 mod report;
 mod rules;
 mod run;
@@ -91,6 +92,13 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             format,
             eval,
         } => sweep::sweep(scenario.as_deref(), cut, k, top, format, &eval),
+        Command::Needs {
+            args,
+            via,
+            max,
+            format,
+            eval,
+        } => needs::needs(&args, &via, max, format, &eval),
         Command::Export {
             to,
             out,
@@ -112,7 +120,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             format,
             eval,
         } => timeline::timeline(scenario.as_deref(), &from, &to, &relations, format, &eval),
-        Command::Validate { data, out } => validate::validate(&data, out.as_deref()),
+        Command::Validate { data, out } => validate::validate(data.as_deref(), out.as_deref()),
     }
 }
 
