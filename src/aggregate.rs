@@ -2,17 +2,37 @@
 //!
 //! All work from the input tuples of [`Facts`] (never from the TOML), so a sweep that changes
 //! inputs can recompute them without re-parsing. Each computed tuple records the input tuples
-//! it was computed from, so explain can show them.
+//! it was computed from, so explain can show them down to the scenario's facts.
 //!
 //! - `Hhi(m, s, h)`: Σ share², shares in percent (0–10,000).
 //! - `HhiWgi(m, s, x)`: Σ (share as a fraction)² · WGI on the EU's 0–10 scale (10 = poorest
 //!   governance, i.e. 10 · (1 − normalised WGI)) · trade factor 1, × 1000. Countries without a
 //!   governance figure are left out of the sum.
 //! - `TopSupplier(m, s, c, bp)`: the largest share (all tied countries).
-//! - `AlignedSupply(k, m, s, bp)`: Σ share of countries `k` rates ally or partner.
-//! - `ProjectedShare`, `ProjectedHhi`, `ProjectedAlignedSupply`: the same at an initiative's
-//!   horizon, after adding the capacity of every live initiative on the same mineral × stage
-//!   whose horizon is not later, and renormalising world output to 100 %.
+//! - `AlignedSupply(k, m, s, bp)`: Σ world share of the consumer itself and the countries `k`
+//!   rates ally or partner.
+//! - **Reachable supply** (see [`Ctx::reach`]): `Reach(k, m, s, c, bp)` is the part of supplier
+//!   `c`'s share that consumer `k` can obtain:
+//!   `share × route × (1 − max(committed elsewhere, rival-owned))`, where `route` is the open
+//!   route capacity of a landlocked country with known routes (Σ open route shares / Σ route
+//!   shares: with the 90 % route closed, at most 10 % leaves), `committed elsewhere` the summed
+//!   `Commitment` of `c`'s output of the mineral × stage to buyers other than `k`, and
+//!   `rival-owned` the summed `Ownership` by countries `k` rates rival. It is 0 when `c` bans
+//!   exports of the mineral to `k` (an `export_ban` event in force, not suspended, aimed at `k`
+//!   or at all) or when every route of `c` is closed, and the whole share when `c` is `k`.
+//!   Commitment and ownership may overlap, so the larger of the two is taken (a lower bound on
+//!   what is unavailable). `ReachableSupply` and `ReachableAlignedSupply` sum it (over all
+//!   suppliers, and over `k` itself and its allies and partners). `LowAlignedSupply` sums the
+//!   world share of suppliers `k` rates neutral or rival, plus the rival-owned part of the other
+//!   suppliers' output. `LicensedSupply` sums the share of suppliers whose licensing or quota
+//!   reaches `k`.
+//! - **Supply-risk score** `SupplyRisk(k, m, s, x)`, 0–10,000 (shown as 0–100 %):
+//!   `ρ · (w_s·(1 − A) + w_c·H + w_k·K) / (w_s + w_c + w_k)` with `ρ` the reliance that applies to
+//!   the stage (its bound for `>50`/`<25`, 0 for a net exporter), `A` the reachable aligned
+//!   supply, `H` = HHI / 10,000, `K` = min(1, banned share + licensing_weight · licensed share),
+//!   and the weights the params `score_weight_supply`, `score_weight_concentration`,
+//!   `score_weight_controls`.
+//! - Projections at an initiative's horizon (see [`projections`]).
 
 use crate::datalog::rel;
 use crate::lower::{Facts, Origin};
@@ -20,56 +40,422 @@ use crate::model::{Sym, Tuple, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 type Key = (Sym, Sym);
+type Input = (usize, Tuple);
 
 fn hhi(shares: impl Iterator<Item = i64>) -> i64 {
     let sum: i128 = shares.map(|bp| (bp as i128) * (bp as i128)).sum();
     ((sum + 5_000) / 10_000) as i64
 }
 
-fn computed(formula: &str, inputs: Vec<(usize, Tuple)>) -> Origin {
+fn computed(formula: &str, inputs: Vec<Input>) -> Origin {
     Origin::Computed {
         formula: formula.to_string(),
         inputs,
     }
 }
 
-/// Recomputes every computed relation from the input tuples.
-pub fn compute(facts: &mut Facts) {
-    let mut by_stage: BTreeMap<Key, Vec<(Sym, i64)>> = BTreeMap::new();
-    for t in facts.db.rel(rel::SHARE) {
-        by_stage
-            .entry((t[0].sym(), t[1].sym()))
-            .or_default()
-            .push((t[2].sym(), t[3].num()));
+fn t2(a: Value, b: Value) -> Tuple {
+    Box::new([a, b])
+}
+fn t3(a: Value, b: Value, c: Value) -> Tuple {
+    Box::new([a, b, c])
+}
+fn t4(a: Value, b: Value, c: Value, d: Value) -> Tuple {
+    Box::new([a, b, c, d])
+}
+
+/// `a · b / d`, rounded, without overflow.
+fn muldiv(a: i64, b: i64, d: i64) -> i64 {
+    if d == 0 {
+        return 0;
     }
-    let governance: BTreeMap<Sym, i64> = facts
-        .db
-        .rel(rel::GOVERNANCE)
-        .iter()
-        .map(|t| (t[0].sym(), t[1].num()))
-        .collect();
-    let aligned_words: Vec<Sym> = ["ally", "partner"]
-        .iter()
-        .filter_map(|w| facts.syms.get(w))
-        .collect();
-    let mut aligned: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
-    let mut alignment_tuples: BTreeMap<(Sym, Sym), Tuple> = BTreeMap::new();
-    for t in facts.db.rel(rel::ALIGNMENT) {
-        if aligned_words.contains(&t[2].sym()) {
-            aligned.entry(t[0].sym()).or_default().insert(t[1].sym());
-            alignment_tuples.insert((t[0].sym(), t[1].sym()), t.clone());
+    let (a, b, d) = (a as i128, b as i128, d as i128);
+    ((a * b + d / 2) / d) as i64
+}
+
+/// Everything the computed relations read, indexed once.
+struct Ctx {
+    shares: BTreeMap<Key, Vec<(Sym, i64)>>,
+    governance: BTreeMap<Sym, i64>,
+    aligned: BTreeMap<Sym, BTreeSet<Sym>>,
+    low: BTreeMap<Sym, BTreeSet<Sym>>,
+    rival: BTreeMap<Sym, BTreeSet<Sym>>,
+    alignment: BTreeMap<(Sym, Sym), Tuple>,
+    consumers: BTreeSet<Sym>,
+    /// (k, m, s) → (reliance value for the score, the Reliance tuple that applies).
+    reliance: BTreeMap<(Sym, Sym, Sym), (i64, Tuple)>,
+    /// (c, m, k) → the Event tuple of a ban in force (and a suspension-free one).
+    bans: BTreeMap<(Sym, Sym, Sym), Tuple>,
+    /// (c, m, k) → the Event tuple of a licensing or quota regime in force.
+    throttles: BTreeMap<(Sym, Sym, Sym), Tuple>,
+    landlocked: BTreeSet<Sym>,
+    /// c → [(via, share, Transit tuple, closed?)]
+    routes: BTreeMap<Sym, Vec<(Sym, i64, Tuple, bool)>>,
+    commitments: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>,
+    ownership: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>,
+    params: BTreeMap<String, (i64, Tuple)>,
+}
+
+impl Ctx {
+    fn read(facts: &Facts) -> Ctx {
+        let syms = &facts.syms;
+        let db = &facts.db;
+        let word = |w: &str| syms.get(w);
+        let mut shares: BTreeMap<Key, Vec<(Sym, i64)>> = BTreeMap::new();
+        for t in db.rel(rel::SHARE) {
+            shares
+                .entry((t[0].sym(), t[1].sym()))
+                .or_default()
+                .push((t[2].sym(), t[3].num()));
+        }
+        let governance = db
+            .rel(rel::GOVERNANCE)
+            .iter()
+            .map(|t| (t[0].sym(), t[1].num()))
+            .collect();
+        let (ally, partner, neutral, rival_w) = (
+            word("ally"),
+            word("partner"),
+            word("neutral"),
+            word("rival"),
+        );
+        let mut aligned: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
+        let mut low: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
+        let mut rival: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
+        let mut alignment = BTreeMap::new();
+        for t in db.rel(rel::ALIGNMENT) {
+            let (k, c, l) = (t[0].sym(), t[1].sym(), Some(t[2].sym()));
+            alignment.insert((k, c), t.clone());
+            if l == ally || l == partner {
+                aligned.entry(k).or_default().insert(c);
+            }
+            if l == neutral || l == rival_w {
+                low.entry(k).or_default().insert(c);
+            }
+            if l == rival_w {
+                rival.entry(k).or_default().insert(c);
+            }
+        }
+        let consumers: BTreeSet<Sym> = db.rel(rel::RELIANCE).iter().map(|t| t[0].sym()).collect();
+        // The figure that applies to a stage: the stage's own, else the all-forms one (as the
+        // rules `RelianceAt` choose).
+        let stages: Vec<Sym> = db.rel(rel::STAGE).iter().map(|t| t[0].sym()).collect();
+        let all = word("all");
+        let net_exporter = word("net_exporter");
+        let mut reliance = BTreeMap::new();
+        for t in db.rel(rel::RELIANCE) {
+            let (k, m, s) = (t[0].sym(), t[1].sym(), t[2].sym());
+            let v = if Some(t[3].sym()) == net_exporter {
+                0
+            } else {
+                t[4].num().clamp(0, 10_000)
+            };
+            if Some(s) == all {
+                for &st in &stages {
+                    reliance.entry((k, m, st)).or_insert((v, t.clone()));
+                }
+            } else {
+                reliance.insert((k, m, s), (v, t.clone()));
+            }
+        }
+        // Stage figures replace all-forms ones whichever came first.
+        for t in db.rel(rel::RELIANCE) {
+            let (k, m, s) = (t[0].sym(), t[1].sym(), t[2].sym());
+            if Some(s) != all {
+                let v = if Some(t[3].sym()) == net_exporter {
+                    0
+                } else {
+                    t[4].num().clamp(0, 10_000)
+                };
+                reliance.insert((k, m, s), (v, t.clone()));
+            }
+        }
+        let suspended: BTreeSet<Sym> = db.rel(rel::SUSPENDS).iter().map(|t| t[1].sym()).collect();
+        let (ban, lic, quota) = (
+            word("export_ban"),
+            word("export_licensing"),
+            word("export_quota"),
+        );
+        let mut bans = BTreeMap::new();
+        let mut throttles = BTreeMap::new();
+        for t in db.rel(rel::EVENT) {
+            if suspended.contains(&t[0].sym()) {
+                continue;
+            }
+            let (c, kind, m, target) = (t[1].sym(), Some(t[2].sym()), t[3].sym(), t[4].sym());
+            let targets: Vec<Sym> = if Some(target) == all {
+                consumers.iter().copied().collect()
+            } else if consumers.contains(&target) {
+                vec![target]
+            } else {
+                Vec::new()
+            };
+            for k in targets {
+                if kind == ban {
+                    bans.entry((c, m, k)).or_insert_with(|| t.clone());
+                } else if kind == lic || kind == quota {
+                    throttles.entry((c, m, k)).or_insert_with(|| t.clone());
+                }
+            }
+        }
+        let landlocked = db.rel(rel::LANDLOCKED).iter().map(|t| t[0].sym()).collect();
+        let closed: BTreeSet<(Sym, Sym)> = db
+            .rel(rel::ROUTE_CLOSED)
+            .iter()
+            .map(|t| (t[0].sym(), t[1].sym()))
+            .collect();
+        let mut routes: BTreeMap<Sym, Vec<(Sym, i64, Tuple, bool)>> = BTreeMap::new();
+        for t in db.rel(rel::TRANSIT) {
+            let (c, v) = (t[0].sym(), t[1].sym());
+            routes
+                .entry(c)
+                .or_default()
+                .push((v, t[2].num(), t.clone(), closed.contains(&(c, v))));
+        }
+        let mut commitments: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>> = BTreeMap::new();
+        for t in db.rel(rel::COMMITMENT) {
+            commitments
+                .entry((t[0].sym(), t[1].sym(), t[2].sym()))
+                .or_default()
+                .push((t[3].sym(), t[4].num(), t.clone()));
+        }
+        let mut ownership: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>> = BTreeMap::new();
+        for t in db.rel(rel::OWNERSHIP) {
+            ownership
+                .entry((t[0].sym(), t[1].sym(), t[2].sym()))
+                .or_default()
+                .push((t[3].sym(), t[4].num(), t.clone()));
+        }
+        let params = db
+            .rel(rel::PARAM)
+            .iter()
+            .map(|t| (syms.name(t[0].sym()).to_string(), (t[1].num(), t.clone())))
+            .collect();
+        Ctx {
+            shares,
+            governance,
+            aligned,
+            low,
+            rival,
+            alignment,
+            consumers,
+            reliance,
+            bans,
+            throttles,
+            landlocked,
+            routes,
+            commitments,
+            ownership,
+            params,
         }
     }
-    let consumers: BTreeSet<Sym> = facts
-        .db
-        .rel(rel::IMPORT_RELIANCE)
-        .iter()
-        .map(|t| t[0].sym())
-        .collect();
-    let share_tuple = |m: Sym, s: Sym, c: Sym, bp: i64| -> (usize, Tuple) {
+
+    fn param(&self, name: &str, inputs: &mut Vec<Input>) -> i64 {
+        match self.params.get(name) {
+            Some((v, t)) => {
+                inputs.push((rel::PARAM, t.clone()));
+                *v
+            }
+            None => crate::params::spec(name)
+                .map_or(0, |p| crate::params::to_rule_value(name, p.default)),
+        }
+    }
+
+    fn is_aligned(&self, k: Sym, c: Sym) -> bool {
+        c == k || self.aligned.get(&k).is_some_and(|s| s.contains(&c))
+    }
+
+    fn alignment_input(&self, k: Sym, c: Sym, inputs: &mut Vec<Input>) {
+        if let Some(t) = self.alignment.get(&(k, c)) {
+            inputs.push((rel::ALIGNMENT, t.clone()));
+        }
+    }
+
+    /// The part of `c`'s share `bp` of `m × s` that `k` can reach. `extra_route` adds open
+    /// route capacity (bp of the country's exports, from initiatives); `offtake` is the share
+    /// of `c`'s output directed toward `k` (from initiatives), which stays available whatever
+    /// else is committed.
+    #[allow(clippy::too_many_arguments)]
+    fn reach(
+        &self,
+        k: Sym,
+        m: Sym,
+        s: Sym,
+        c: Sym,
+        bp: i64,
+        extra_route: i64,
+        offtake: i64,
+        inputs: &mut Vec<Input>,
+    ) -> i64 {
+        if c == k {
+            return bp;
+        }
+        if let Some(t) = self.bans.get(&(c, m, k)) {
+            inputs.push((rel::EVENT, t.clone()));
+            return 0;
+        }
+        let mut route = (10_000i64, 10_000i64);
+        if self.landlocked.contains(&c)
+            && let Some(rs) = self.routes.get(&c)
+        {
+            let total: i64 = rs.iter().map(|r| r.1).sum();
+            let open: i64 = rs.iter().filter(|r| !r.3).map(|r| r.1).sum::<i64>() + extra_route;
+            for (v, _, t, closed) in rs {
+                inputs.push((rel::TRANSIT, t.clone()));
+                if *closed {
+                    inputs.push((rel::ROUTE_CLOSED, t2(Value::Sym(c), Value::Sym(*v))));
+                }
+            }
+            if total > 0 {
+                route = (open.min(total), total);
+            }
+        }
+        let committed: i64 = self
+            .commitments
+            .get(&(c, m, s))
+            .map(|v| {
+                v.iter()
+                    .filter(|(to, _, _)| *to != k)
+                    .map(|(_, p, t)| {
+                        inputs.push((rel::COMMITMENT, t.clone()));
+                        *p
+                    })
+                    .sum()
+            })
+            .unwrap_or(0);
+        let rivals = self.rival.get(&k);
+        let owned: i64 = self
+            .ownership
+            .get(&(c, m, s))
+            .map(|v| {
+                v.iter()
+                    .filter(|(o, _, _)| rivals.is_some_and(|r| r.contains(o)))
+                    .map(|(o, p, t)| {
+                        inputs.push((rel::OWNERSHIP, t.clone()));
+                        self.alignment_input(k, *o, inputs);
+                        *p
+                    })
+                    .sum()
+            })
+            .unwrap_or(0);
+        let unavailable = committed.max(owned).clamp(0, 10_000);
+        let available = (10_000 - unavailable).max(offtake.clamp(0, 10_000));
+        muldiv(muldiv(bp, route.0, route.1), available, 10_000)
+    }
+
+    /// The rival-owned part of `c`'s share, for a supplier `k` does not already count as low.
+    fn rival_owned(&self, k: Sym, m: Sym, s: Sym, c: Sym, bp: i64, inputs: &mut Vec<Input>) -> i64 {
+        let rivals = self.rival.get(&k);
+        let owned: i64 = self
+            .ownership
+            .get(&(c, m, s))
+            .map(|v| {
+                v.iter()
+                    .filter(|(o, _, _)| rivals.is_some_and(|r| r.contains(o)))
+                    .map(|(_, p, t)| {
+                        inputs.push((rel::OWNERSHIP, t.clone()));
+                        *p
+                    })
+                    .sum()
+            })
+            .unwrap_or(0);
+        muldiv(bp, owned.clamp(0, 10_000), 10_000)
+    }
+
+    /// Reachable, aligned, low-alignment and licensed supply of one consumer × mineral × stage
+    /// over a world of shares, with their inputs.
+    fn supply(
+        &self,
+        k: Sym,
+        m: Sym,
+        s: Sym,
+        world: &[(Sym, i64)],
+        extra_route: &BTreeMap<Sym, i64>,
+        offtake: &BTreeMap<Sym, i64>,
+    ) -> Supply {
+        let mut out = Supply::default();
+        let low = self.low.get(&k);
+        for &(c, bp) in world {
+            let mut inp = vec![(
+                rel::SHARE,
+                t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
+            )];
+            let r = self.reach(
+                k,
+                m,
+                s,
+                c,
+                bp,
+                extra_route.get(&c).copied().unwrap_or(0),
+                offtake.get(&c).copied().unwrap_or(0),
+                &mut inp,
+            );
+            out.reachable += r;
+            if self.is_aligned(k, c) {
+                out.aligned += r;
+                self.alignment_input(k, c, &mut inp);
+            }
+            if c != k && low.is_some_and(|l| l.contains(&c)) {
+                out.low += bp;
+                self.alignment_input(k, c, &mut inp);
+            } else if c != k {
+                out.low += self.rival_owned(k, m, s, c, bp, &mut inp);
+            }
+            if self.bans.contains_key(&(c, m, k)) {
+                out.banned += bp;
+            } else if let Some(t) = self.throttles.get(&(c, m, k)) {
+                out.licensed += bp;
+                inp.push((rel::EVENT, t.clone()));
+            }
+            out.inputs.extend(inp.iter().cloned());
+            out.per_supplier.push((c, r, inp));
+        }
+        out
+    }
+
+    /// The supply-risk score (0–10,000) and its inputs.
+    fn score(&self, k: Sym, m: Sym, s: Sym, sup: &Supply, h: i64) -> Option<(i64, Vec<Input>)> {
+        let (rho, rt) = self.reliance.get(&(k, m, s))?;
+        let mut inputs = vec![(rel::RELIANCE, rt.clone())];
+        let ws = self.param("score_weight_supply", &mut inputs);
+        let wc = self.param("score_weight_concentration", &mut inputs);
+        let wk = self.param("score_weight_controls", &mut inputs);
+        let lw = self.param("licensing_weight", &mut inputs);
+        let a = sup.aligned.clamp(0, 10_000);
+        let control = (sup.banned + muldiv(sup.licensed, lw, 10_000)).clamp(0, 10_000);
+        let wsum = ws + wc + wk;
+        let mix = if wsum > 0 {
+            (ws as i128 * (10_000 - a) as i128
+                + wc as i128 * h.clamp(0, 10_000) as i128
+                + wk as i128 * control as i128)
+                / wsum as i128
+        } else {
+            0
+        } as i64;
+        Some((muldiv(*rho, mix, 10_000), inputs))
+    }
+}
+
+#[derive(Default)]
+struct Supply {
+    reachable: i64,
+    aligned: i64,
+    low: i64,
+    licensed: i64,
+    banned: i64,
+    inputs: Vec<Input>,
+    per_supplier: Vec<(Sym, i64, Vec<Input>)>,
+}
+
+const SCORE_FORMULA: &str = "score = reliance · (w_supply·(1 − reachable aligned) + w_concentration·HHI/10000 + w_controls·min(1, banned + licensing_weight·licensed)) / (Σ w)";
+
+/// Recomputes every computed relation from the input tuples.
+pub fn compute(facts: &mut Facts) {
+    let ctx = Ctx::read(facts);
+    let share_tuple = |m: Sym, s: Sym, c: Sym, bp: i64| -> Input {
         (
             rel::SHARE,
-            Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)]),
+            t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
         )
     };
 
@@ -77,35 +463,40 @@ pub fn compute(facts: &mut Facts) {
     let mut wgis = Vec::new();
     let mut tops = Vec::new();
     let mut aligned_out = Vec::new();
-    for (&(m, s), shares) in &by_stage {
-        let inputs: Vec<(usize, Tuple)> = shares
+    let mut reach_out = Vec::new();
+    let mut reachable_out = Vec::new();
+    let mut reach_aligned_out = Vec::new();
+    let mut low_out = Vec::new();
+    let mut licensed_out = Vec::new();
+    let mut score_out = Vec::new();
+    let none = BTreeMap::new();
+    for (&(m, s), shares) in &ctx.shares {
+        let inputs: Vec<Input> = shares
             .iter()
             .map(|&(c, bp)| share_tuple(m, s, c, bp))
             .collect();
         let h = hhi(shares.iter().map(|&(_, bp)| bp));
+        let hhi_tuple = t3(Value::Sym(m), Value::Sym(s), Value::Num(h));
         hhis.push((
-            Box::new([Value::Sym(m), Value::Sym(s), Value::Num(h)]) as Tuple,
+            hhi_tuple.clone(),
             computed("HHI = Σ share², shares in percent", inputs.clone()),
         ));
         let mut wgi_inputs = Vec::new();
         let mut x = 0.0f64;
         for &(c, bp) in shares {
-            if let Some(&g) = governance.get(&c) {
+            if let Some(&g) = ctx.governance.get(&c) {
                 let frac = bp as f64 / 10_000.0;
                 x += frac * frac * 10.0 * (1.0 - g as f64 / 10_000.0);
                 wgi_inputs.push(share_tuple(m, s, c, bp));
-                wgi_inputs.push((
-                    rel::GOVERNANCE,
-                    Box::new([Value::Sym(c), Value::Num(g)]) as Tuple,
-                ));
+                wgi_inputs.push((rel::GOVERNANCE, t2(Value::Sym(c), Value::Num(g))));
             }
         }
         wgis.push((
-            Box::new([
+            t3(
                 Value::Sym(m),
                 Value::Sym(s),
                 Value::Num((x * 1000.0).round() as i64),
-            ]) as Tuple,
+            ),
             computed(
                 "HHI_WGI = Σ (share as fraction)² · 10·(1 − WGI), × 1000",
                 wgi_inputs,
@@ -114,139 +505,444 @@ pub fn compute(facts: &mut Facts) {
         let max = shares.iter().map(|&(_, bp)| bp).max().unwrap_or(0);
         for &(c, bp) in shares.iter().filter(|&&(_, bp)| bp == max) {
             tops.push((
-                Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)]) as Tuple,
+                t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
                 computed("the largest share of this mineral × stage", inputs.clone()),
             ));
         }
-        for &k in &consumers {
-            let set = aligned.get(&k);
+        for &k in &ctx.consumers {
             let mut sum = 0;
             let mut used = Vec::new();
             for &(c, bp) in shares {
-                if set.is_some_and(|x| x.contains(&c)) {
+                if ctx.is_aligned(k, c) {
                     sum += bp;
                     used.push(share_tuple(m, s, c, bp));
-                    if let Some(t) = alignment_tuples.get(&(k, c)) {
-                        used.push((rel::ALIGNMENT, t.clone()));
-                    }
+                    ctx.alignment_input(k, c, &mut used);
                 }
             }
+            let key = |v: i64| t4(Value::Sym(k), Value::Sym(m), Value::Sym(s), Value::Num(v));
             aligned_out.push((
-                Box::new([Value::Sym(k), Value::Sym(m), Value::Sym(s), Value::Num(sum)]) as Tuple,
+                key(sum),
                 computed(
-                    "Σ share of countries the consumer rates ally or partner",
+                    "Σ share of the consumer itself and the countries it rates ally or partner",
                     used,
                 ),
             ));
+            let sup = ctx.supply(k, m, s, shares, &none, &none);
+            for (c, r, inp) in &sup.per_supplier {
+                reach_out.push((
+                    Box::new([
+                        Value::Sym(k),
+                        Value::Sym(m),
+                        Value::Sym(s),
+                        Value::Sym(*c),
+                        Value::Num(*r),
+                    ]) as Tuple,
+                    computed(
+                        "reach = share × open route capacity × (1 − max(committed to other buyers, owned by rivals)); 0 under a ban or when isolated; all of the consumer's own output",
+                        inp.clone(),
+                    ),
+                ));
+            }
+            let reach_inputs: Vec<Input> = sup
+                .per_supplier
+                .iter()
+                .map(|(c, r, _)| {
+                    (
+                        rel::REACH,
+                        Box::new([
+                            Value::Sym(k),
+                            Value::Sym(m),
+                            Value::Sym(s),
+                            Value::Sym(*c),
+                            Value::Num(*r),
+                        ]) as Tuple,
+                    )
+                })
+                .collect();
+            let aligned_inputs: Vec<Input> = sup
+                .per_supplier
+                .iter()
+                .filter(|(c, _, _)| ctx.is_aligned(k, *c))
+                .map(|(c, r, _)| {
+                    (
+                        rel::REACH,
+                        Box::new([
+                            Value::Sym(k),
+                            Value::Sym(m),
+                            Value::Sym(s),
+                            Value::Sym(*c),
+                            Value::Num(*r),
+                        ]) as Tuple,
+                    )
+                })
+                .collect();
+            reachable_out.push((
+                key(sup.reachable),
+                computed("Σ reach over every supplier", reach_inputs),
+            ));
+            let ra_tuple = key(sup.aligned);
+            reach_aligned_out.push((
+                ra_tuple.clone(),
+                computed(
+                    "Σ reach over the consumer itself and the countries it rates ally or partner",
+                    aligned_inputs,
+                ),
+            ));
+            low_out.push((
+                key(sup.low),
+                computed(
+                    "Σ share of suppliers rated neutral or rival + the rival-owned part of the others' output",
+                    sup.inputs.clone(),
+                ),
+            ));
+            licensed_out.push((
+                key(sup.licensed),
+                computed(
+                    "Σ share of suppliers whose export licensing or quota reaches the consumer",
+                    sup.inputs.clone(),
+                ),
+            ));
+            if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
+                inp.push((rel::REACHABLE_ALIGNED_SUPPLY, ra_tuple));
+                inp.push((rel::HHI, hhi_tuple.clone()));
+                inp.extend(sup.inputs.iter().filter(|(r, _)| *r == rel::EVENT).cloned());
+                score_out.push((key(x), computed(SCORE_FORMULA, inp)));
+            }
         }
     }
     facts.set(rel::HHI, hhis);
     facts.set(rel::HHI_WGI, wgis);
     facts.set(rel::TOP_SUPPLIER, tops);
     facts.set(rel::ALIGNED_SUPPLY, aligned_out);
-    projections(facts, &by_stage, &aligned, &consumers);
+    facts.set(rel::REACH, reach_out);
+    facts.set(rel::REACHABLE_SUPPLY, reachable_out);
+    facts.set(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
+    facts.set(rel::LOW_ALIGNED_SUPPLY, low_out);
+    facts.set(rel::LICENSED_SUPPLY, licensed_out);
+    facts.set(rel::SUPPLY_RISK, score_out);
+    projections(facts, &ctx);
 }
 
-fn projections(
-    facts: &mut Facts,
-    by_stage: &BTreeMap<Key, Vec<(Sym, i64)>>,
-    aligned: &BTreeMap<Sym, BTreeSet<Sym>>,
-    consumers: &BTreeSet<Sym>,
-) {
-    let failed = facts.syms.get("failed");
-    // initiative -> (mineral, stage, country)
-    let targets: BTreeMap<Sym, (Sym, Sym, Sym, Tuple)> = facts
-        .db
-        .rel(rel::INITIATIVE)
-        .iter()
-        .map(|t| (t[0].sym(), (t[3].sym(), t[4].sym(), t[5].sym(), t.clone())))
-        .collect();
-    // live initiatives: id -> (horizon, capacity, plan tuple)
-    let live: BTreeMap<Sym, (i64, i64, Tuple)> = facts
+/// A live initiative, as the projections read it.
+struct Init {
+    id: Sym,
+    partnership: Sym,
+    kind: Sym,
+    mineral: Sym,
+    stage: Sym,
+    country: Sym,
+    start: i64,
+    horizon: i64,
+    status: Sym,
+    capacity: i64,
+    offtake: i64,
+    route: Option<(Sym, i64)>,
+    years: i64,
+    inputs: Vec<Input>,
+}
+
+/// Which lever each kind pulls (mirrors `KindLever` in rules/60_initiatives.dl).
+fn lever_of(kind: &str) -> &'static str {
+    match kind {
+        "infrastructure_investment" | "joint_venture" => "capacity",
+        "trade_mission" => "offtake",
+        "bilateral_investment_treaty"
+        | "regulatory_support"
+        | "workforce_development"
+        | "research_development" => "years",
+        "environmental_protection" | "policy_dialogue" | "task_force" => "confidence",
+        _ => "",
+    }
+}
+
+/// Projections at each live initiative's horizon:
+///
+/// - each live initiative `j` has an **effective horizon**: its horizon minus the years saved by
+///   live years initiatives (investment treaty, regulatory support, workforce, R&D) on the same
+///   mineral and country that start no later, never before its start (`EffectiveHorizon`);
+/// - the world at initiative `i`'s effective horizon adds, for every live capacity initiative
+///   `j` on `i`'s mineral × stage due by then, `capacity_j × confidence_j`, and renormalises to
+///   100 %. `confidence_j` is `confidence_active` for an active or completed project, else
+///   `confidence_proposed`, plus `confidence_step` for each live confidence initiative
+///   (environmental protection, policy dialogue, task force) on the same mineral and country,
+///   at most 100 %;
+/// - route initiatives due by then add their route capacity to the country's open routes; offtake
+///   initiatives due by then keep their offtake share of the country's output reachable for the
+///   partnership's consumers;
+/// - `Projected*Without` is the same world without initiative `i` itself, so the difference is
+///   `i`'s own effect.
+fn projections(facts: &mut Facts, ctx: &Ctx) {
+    let syms = &facts.syms;
+    let failed = syms.get("failed");
+    let plans: BTreeMap<Sym, Tuple> = facts
         .db
         .rel(rel::INITIATIVE_PLAN)
         .iter()
-        .filter(|t| Some(t[3].sym()) != failed)
-        .map(|t| (t[0].sym(), (t[2].num(), t[4].num(), t.clone())))
+        .map(|t| (t[0].sym(), t.clone()))
         .collect();
+    let offtakes: BTreeMap<Sym, Tuple> = facts
+        .db
+        .rel(rel::INITIATIVE_OFFTAKE)
+        .iter()
+        .map(|t| (t[0].sym(), t.clone()))
+        .collect();
+    let routes: BTreeMap<Sym, Tuple> = facts
+        .db
+        .rel(rel::INITIATIVE_ROUTE)
+        .iter()
+        .map(|t| (t[0].sym(), t.clone()))
+        .collect();
+    let years: BTreeMap<Sym, Tuple> = facts
+        .db
+        .rel(rel::INITIATIVE_YEARS_SAVED)
+        .iter()
+        .map(|t| (t[0].sym(), t.clone()))
+        .collect();
+    let mut members: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
+    for t in facts.db.rel(rel::MEMBER) {
+        members.entry(t[0].sym()).or_default().insert(t[1].sym());
+    }
+    let mut inits: Vec<Init> = Vec::new();
+    for t in facts.db.rel(rel::INITIATIVE) {
+        let id = t[0].sym();
+        let Some(plan) = plans.get(&id) else { continue };
+        if Some(plan[3].sym()) == failed {
+            continue;
+        }
+        let mut inputs = vec![
+            (rel::INITIATIVE, t.clone()),
+            (rel::INITIATIVE_PLAN, plan.clone()),
+        ];
+        let offtake = offtakes.get(&id).map_or(0, |o| {
+            inputs.push((rel::INITIATIVE_OFFTAKE, o.clone()));
+            o[1].num()
+        });
+        let route = routes.get(&id).map(|r| {
+            inputs.push((rel::INITIATIVE_ROUTE, r.clone()));
+            (r[1].sym(), r[2].num())
+        });
+        let yrs = years.get(&id).map_or(0, |y| {
+            inputs.push((rel::INITIATIVE_YEARS_SAVED, y.clone()));
+            y[1].num()
+        });
+        inits.push(Init {
+            id,
+            partnership: t[1].sym(),
+            kind: t[2].sym(),
+            mineral: t[3].sym(),
+            stage: t[4].sym(),
+            country: t[5].sym(),
+            start: plan[1].num(),
+            horizon: plan[2].num(),
+            status: plan[3].sym(),
+            capacity: plan[4].num(),
+            offtake,
+            route,
+            years: yrs,
+            inputs,
+        });
+    }
+    let lever = |i: &Init| lever_of(syms.name(i.kind));
+    let mut pinputs = Vec::new();
+    let conf_active = ctx.param("confidence_active", &mut pinputs);
+    let conf_proposed = ctx.param("confidence_proposed", &mut pinputs);
+    let conf_step = ctx.param("confidence_step", &mut pinputs);
+    let active = [syms.get("active"), syms.get("completed")];
+
+    // Effective horizons (years initiatives bring projects forward).
+    let mut eff: BTreeMap<Sym, (i64, Vec<Input>)> = BTreeMap::new();
+    for j in &inits {
+        let mut inp = j.inputs.clone();
+        let saved: i64 = inits
+            .iter()
+            .filter(|y| {
+                lever(y) == "years"
+                    && y.id != j.id
+                    && y.mineral == j.mineral
+                    && y.country == j.country
+                    && y.start <= j.horizon
+            })
+            .map(|y| {
+                inp.extend(y.inputs.iter().cloned());
+                y.years.max(0)
+            })
+            .sum();
+        eff.insert(j.id, ((j.horizon - saved).max(j.start), inp));
+    }
+    let eff_out: Vec<(Tuple, Origin)> = eff
+        .iter()
+        .map(|(&i, (h, inp))| {
+            (
+                t2(Value::Sym(i), Value::Num(*h)),
+                computed(
+                    "effective horizon = horizon − Σ years saved by live years initiatives on the same mineral and country, not before the start",
+                    inp.clone(),
+                ),
+            )
+        })
+        .collect();
+    let horizon_of = |i: &Init| eff.get(&i.id).map_or(i.horizon, |e| e.0);
+
     let mut shares_out = Vec::new();
     let mut hhi_out = Vec::new();
     let mut aligned_out = Vec::new();
-    for (&i, &(horizon, _, _)) in &live {
-        let Some(&(m, s, _, _)) = targets.get(&i) else {
-            continue;
-        };
-        let mut world: BTreeMap<Sym, i64> = by_stage
-            .get(&(m, s))
-            .map(|v| v.iter().copied().collect())
-            .unwrap_or_default();
-        let mut inputs: Vec<(usize, Tuple)> = world
-            .iter()
-            .map(|(&c, &bp)| {
-                (
+    let mut reach_aligned_out = Vec::new();
+    let mut reach_aligned_without = Vec::new();
+    let mut low_out = Vec::new();
+    let mut score_out = Vec::new();
+    let mut score_without = Vec::new();
+    for i in &inits {
+        let h_i = horizon_of(i);
+        let (m, s) = (i.mineral, i.stage);
+        // The world at i's horizon, with (true) and without (false) i.
+        let world = |with: bool| -> (
+            BTreeMap<Sym, i64>,
+            BTreeMap<Sym, i64>,
+            BTreeMap<(Sym, Sym), i64>,
+            Vec<Input>,
+        ) {
+            let mut inputs: Vec<Input> = pinputs.clone();
+            let mut w: BTreeMap<Sym, i64> = ctx
+                .shares
+                .get(&(m, s))
+                .map(|v| v.iter().copied().collect())
+                .unwrap_or_default();
+            for (&c, &bp) in &w {
+                inputs.push((
                     rel::SHARE,
-                    Box::new([Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)])
-                        as Tuple,
-                )
-            })
-            .collect();
-        let mut added = 0i64;
-        for (&j, &(h, cap, ref plan)) in &live {
-            let Some(&(mj, sj, cj, ref init)) = targets.get(&j) else {
-                continue;
-            };
-            if mj == m && sj == s && h <= horizon {
-                *world.entry(cj).or_insert(0) += cap;
-                added += cap;
-                inputs.push((rel::INITIATIVE, init.clone()));
-                inputs.push((rel::INITIATIVE_PLAN, plan.clone()));
+                    t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
+                ));
             }
-        }
-        let total = 10_000 + added;
-        let scaled: BTreeMap<Sym, i64> = world
-            .iter()
-            .map(|(&c, &bp)| {
-                (
-                    c,
-                    ((bp as i128 * 10_000 + total as i128 / 2) / total as i128) as i64,
-                )
-            })
-            .collect();
+            inputs.extend(i.inputs.iter().cloned());
+            let mut added = 0i64;
+            let mut extra_route: BTreeMap<Sym, i64> = BTreeMap::new();
+            let mut offtake: BTreeMap<(Sym, Sym), i64> = BTreeMap::new();
+            for j in &inits {
+                if (!with && j.id == i.id) || horizon_of(j) > h_i {
+                    continue;
+                }
+                if j.mineral == m && j.stage == s && j.capacity > 0 && lever(j) == "capacity" {
+                    let boosts = inits
+                        .iter()
+                        .filter(|c| {
+                            lever(c) == "confidence"
+                                && (with || c.id != i.id)
+                                && c.mineral == j.mineral
+                                && c.country == j.country
+                        })
+                        .inspect(|c| inputs.extend(c.inputs.iter().cloned()))
+                        .count() as i64;
+                    let base = if active.contains(&Some(j.status)) {
+                        conf_active
+                    } else {
+                        conf_proposed
+                    };
+                    let conf = (base + boosts * conf_step).clamp(0, 10_000);
+                    let cap = muldiv(j.capacity, conf, 10_000);
+                    *w.entry(j.country).or_insert(0) += cap;
+                    added += cap;
+                    inputs.extend(j.inputs.iter().cloned());
+                }
+                if let Some((_, r)) = j.route
+                    && syms.name(j.kind) == "infrastructure_investment"
+                {
+                    *extra_route.entry(j.country).or_insert(0) += r;
+                    inputs.extend(j.inputs.iter().cloned());
+                }
+                if j.offtake > 0
+                    && j.mineral == m
+                    && j.stage == s
+                    && matches!(syms.name(j.kind), "joint_venture" | "trade_mission")
+                {
+                    for &k in members.get(&j.partnership).into_iter().flatten() {
+                        let e = offtake.entry((k, j.country)).or_insert(0);
+                        *e = (*e).max(j.offtake);
+                    }
+                    inputs.extend(j.inputs.iter().cloned());
+                }
+            }
+            let total = 10_000 + added;
+            let scaled: BTreeMap<Sym, i64> = w
+                .iter()
+                .map(|(&c, &bp)| (c, muldiv(bp, 10_000, total)))
+                .collect();
+            let _ = &mut extra_route;
+            (scaled, extra_route, offtake, inputs)
+        };
+        let (scaled, extra_route, offtake, inputs) = world(true);
+        let (scaled0, extra_route0, offtake0, inputs0) = world(false);
         let origin = computed(
-            "shares at the horizon: today's shares plus the capacity of live initiatives due by then, renormalised to 100%",
-            inputs,
+            "shares at the horizon: today's shares plus capacity × confidence of live initiatives due by then, renormalised to 100%; new routes and offtakes due by then",
+            inputs.clone(),
+        );
+        let origin0 = computed(
+            "the same world at the horizon without this initiative",
+            inputs0.clone(),
         );
         for (&c, &bp) in &scaled {
             shares_out.push((
-                Box::new([Value::Sym(i), Value::Sym(c), Value::Num(bp)]) as Tuple,
+                t3(Value::Sym(i.id), Value::Sym(c), Value::Num(bp)),
                 origin.clone(),
             ));
         }
-        hhi_out.push((
-            Box::new([Value::Sym(i), Value::Num(hhi(scaled.values().copied()))]) as Tuple,
-            origin.clone(),
-        ));
-        for &k in consumers {
-            let set = aligned.get(&k);
+        let h = hhi(scaled.values().copied());
+        hhi_out.push((t2(Value::Sym(i.id), Value::Num(h)), origin.clone()));
+        let h0 = hhi(scaled0.values().copied());
+        let consumers: Vec<Sym> = ctx.consumers.iter().copied().collect();
+        for k in consumers {
             let sum: i64 = scaled
                 .iter()
-                .filter(|(c, _)| set.is_some_and(|x| x.contains(c)))
+                .filter(|(c, _)| ctx.is_aligned(k, **c))
                 .map(|(_, bp)| bp)
                 .sum();
             aligned_out.push((
-                Box::new([Value::Sym(k), Value::Sym(i), Value::Num(sum)]) as Tuple,
+                t3(Value::Sym(k), Value::Sym(i.id), Value::Num(sum)),
                 origin.clone(),
             ));
+            if !members.get(&i.partnership).is_some_and(|p| p.contains(&k)) {
+                continue;
+            }
+            let for_k = |o: &BTreeMap<(Sym, Sym), i64>| -> BTreeMap<Sym, i64> {
+                o.iter()
+                    .filter(|((kk, _), _)| *kk == k)
+                    .map(|((_, c), v)| (*c, *v))
+                    .collect()
+            };
+            let world_v: Vec<(Sym, i64)> = scaled.iter().map(|(&c, &b)| (c, b)).collect();
+            let world_v0: Vec<(Sym, i64)> = scaled0.iter().map(|(&c, &b)| (c, b)).collect();
+            let sup = ctx.supply(k, m, s, &world_v, &extra_route, &for_k(&offtake));
+            let sup0 = ctx.supply(k, m, s, &world_v0, &extra_route0, &for_k(&offtake0));
+            let row = |v: i64| t3(Value::Sym(k), Value::Sym(i.id), Value::Num(v));
+            reach_aligned_out.push((row(sup.aligned), origin.clone()));
+            reach_aligned_without.push((row(sup0.aligned), origin0.clone()));
+            low_out.push((row(sup.low), origin.clone()));
+            if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
+                inp.extend(inputs.iter().cloned());
+                score_out.push((row(x), computed(SCORE_FORMULA, inp)));
+            }
+            if let Some((x, mut inp)) = ctx.score(k, m, s, &sup0, h0) {
+                inp.extend(inputs0.iter().cloned());
+                score_without.push((row(x), computed(SCORE_FORMULA, inp)));
+            }
         }
     }
+    facts.set(rel::EFFECTIVE_HORIZON, eff_out);
     facts.set(rel::PROJECTED_SHARE, shares_out);
     facts.set(rel::PROJECTED_HHI, hhi_out);
     facts.set(rel::PROJECTED_ALIGNED_SUPPLY, aligned_out);
+    facts.set(rel::PROJECTED_REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
+    facts.set(
+        rel::PROJECTED_REACHABLE_ALIGNED_SUPPLY_WITHOUT,
+        reach_aligned_without,
+    );
+    facts.set(rel::PROJECTED_LOW_ALIGNED_SUPPLY, low_out);
+    facts.set(rel::PROJECTED_SUPPLY_RISK, score_out);
+    facts.set(rel::PROJECTED_SUPPLY_RISK_WITHOUT, score_without);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::hhi;
+    use super::{hhi, muldiv};
 
     #[test]
     fn hhi_of_a_monopoly_is_ten_thousand() {
@@ -264,5 +960,11 @@ mod tests {
     #[test]
     fn hhi_of_nothing_is_zero() {
         assert_eq!(hhi(std::iter::empty()), 0);
+    }
+
+    #[test]
+    fn a_closed_ninety_percent_route_leaves_a_tenth() {
+        // 15 % of world output, 10 % of the route capacity open, 12 % uncommitted.
+        assert_eq!(muldiv(muldiv(1_500, 1_000, 10_000), 1_200, 10_000), 18);
     }
 }

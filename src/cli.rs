@@ -15,6 +15,7 @@ const AFTER: &str = "Examples:
   lode explain 'RiskLevel(USA, gallium, refining, critical)'
   lode diff scenarios/baseline.toml scenarios/china-transit-closed.toml
   lode sweep --cut supplier
+  lode needs scenarios/mongolia-partnership-2030.toml 'RiskLevel(USA, rare_earths, refining, moderate)' --via mng-khalzan-buregtei-ree-plant
 
 Exit codes: 0 ok, 1 a check or expectation failed (or `diff` found a difference), 2 bad usage or input.";
 
@@ -186,6 +187,29 @@ pub enum Command {
         #[command(flatten)]
         eval: EvalArgs,
     },
+    /// What would it take: the smallest capacity or param change that moves a risk level to a target.
+    ///
+    /// QUERY names the consumer, mineral, stage and the target level, e.g.
+    /// `RiskLevel(USA, rare_earths, refining, moderate)`. With `--via <initiative>`, the
+    /// initiative's capacity is raised from its stated value up to `--max` (default 100 % of world
+    /// output) and the projected level at its horizon is read; with `--via <param>`, the param is
+    /// moved toward either end of its range and today's level is read. The value found is checked
+    /// by re-evaluating at it; when no value within bounds suffices, lode says so.
+    Needs {
+        /// [SCENARIO] QUERY: the scenario is optional (default: the bundled baseline).
+        #[arg(required = true, num_args = 1..=2, value_name = "[SCENARIO] QUERY")]
+        args: Vec<String>,
+        /// The lever: an initiative id (its capacity) or a param name.
+        #[arg(long, value_name = "INITIATIVE|PARAM")]
+        via: String,
+        /// Upper bound of a capacity search, in percent of world output.
+        #[arg(long, value_name = "PCT")]
+        max: Option<f64>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        eval: EvalArgs,
+    },
     /// Write the rules and a scenario's facts for Soufflé or clingo.
     Export {
         #[arg(long, value_enum)]
@@ -203,7 +227,8 @@ pub enum Command {
         facts: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Output file (default: standard output).
+        /// Output file (default: standard output). A directory (existing, or ending in `/`)
+        /// gets `scenario.toml` plus its sourced tables as CSV files (`share.csv`, …).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
     },
@@ -234,8 +259,11 @@ pub enum Command {
     },
     /// Compare lode's conclusions with published criticality assessments (writes docs/validation.md).
     Validate {
-        #[arg(long, default_value = "../shared/data/minerals")]
-        data: PathBuf,
+        /// Read the reference tables (eu_crm_scores.csv, critical_lists.csv,
+        /// eu_crm_gallium_supply.csv) from this directory instead of the ones built in
+        /// (data/reference/).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Write the markdown report here (default: standard output).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,

@@ -461,11 +461,52 @@ pub struct Summary {
     pub raised_ranks: i64,
     pub lowered: usize,
     pub lowered_ranks: i64,
+    /// Supply-risk scores (`RiskScore`) raised and lowered, and the summed change of each
+    /// direction in basis points of the 0–10,000 scale.
+    pub scores_raised: usize,
+    pub score_raised: i64,
+    pub scores_lowered: usize,
+    pub score_lowered: i64,
+}
+
+/// The change of a supply-risk score (after − before, basis points), for a `RiskScore` change.
+pub fn score_delta(e: &Entry) -> Option<i64> {
+    if e.rel != rel::RISK_SCORE {
+        return None;
+    }
+    match &e.kind {
+        Kind::Changed { before, after } => match (before.last(), after.last()) {
+            (Some(Cell::Num(a)), Some(Cell::Num(b))) => Some(b - a),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Score changes, largest first (by size; ties by row).
+pub fn score_ranking(entries: &[Entry]) -> Vec<(&Entry, i64)> {
+    let mut v: Vec<(&Entry, i64)> = entries
+        .iter()
+        .filter_map(|e| score_delta(e).filter(|d| *d != 0).map(|d| (e, d)))
+        .collect();
+    v.sort_by(|(a, x), (b, y)| y.abs().cmp(&x.abs()).then_with(|| a.row().cmp(b.row())));
+    v
 }
 
 pub fn summary(entries: &[Entry]) -> Summary {
     let mut s = Summary::default();
     for e in entries {
+        match score_delta(e) {
+            Some(d) if d > 0 => {
+                s.scores_raised += 1;
+                s.score_raised += d;
+            }
+            Some(d) if d < 0 => {
+                s.scores_lowered += 1;
+                s.score_lowered -= d;
+            }
+            _ => {}
+        }
         match &e.kind {
             Kind::Added(_) => s.added += 1,
             Kind::Removed(_) => s.removed += 1,
@@ -558,6 +599,9 @@ pub fn grouped(
 /// Relations an analyst reads first.
 const FIRST: &[usize] = &[
     rel::RISK_LEVEL,
+    rel::RISK_SCORE,
+    rel::SUPPLY_REACH,
+    rel::INITIATIVE_IMPACT,
     rel::PROJECTED_RISK_LEVEL,
     rel::INITIATIVE_EFFECT,
     rel::INITIATIVE_REDUCES_RISK,

@@ -18,6 +18,7 @@ pub mod export;
 pub mod r#gen;
 pub mod lower;
 pub mod model;
+pub mod needs;
 pub mod params;
 pub mod query;
 pub mod report;

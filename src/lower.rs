@@ -9,7 +9,7 @@ use crate::datalog::rel;
 use crate::error::{Error, Problem, SourceFile, suggest};
 use crate::model::{Database, Sym, Symbols, Tuple, Value};
 use crate::params::{self, percent_to_bp};
-use crate::scenario::{Date, Fact, Loc, Scenario, Val};
+use crate::scenario::{Bound, Date, Fact, Loc, Scenario, Val};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an input tuple came from.
@@ -334,10 +334,12 @@ fn declarations(l: &mut Lowerer<'_>) {
 
 /// Tables whose facts carry a year, and the fields that group them: per group only the latest
 /// year up to the reference year is current.
-const YEAR_GROUPS: [(&str, &[&str]); 3] = [
+const YEAR_GROUPS: [(&str, &[&str]); 5] = [
     ("share", &["mineral", "stage"]),
-    ("reliance", &["consumer", "mineral"]),
+    ("reliance", &["consumer", "mineral", "stage"]),
     ("export_share", &["country", "partner"]),
+    ("commitment", &["country", "mineral", "stage", "to"]),
+    ("ownership", &["country", "mineral", "stage", "owner"]),
 ];
 
 /// Whether a fact's year is the current one of its group.
@@ -402,13 +404,19 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                 & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
                 & l.check_ref(f, "country", f.str("country"), RefKind::Country);
             if ok && live && is_current(l, f) {
-                let t = Box::new([
+                let (bound, value) = measure_of(f, "percent");
+                let key = [
                     l.sym(f.str("mineral")),
                     l.sym(f.str("stage")),
                     l.sym(f.str("country")),
-                    bp("percent"),
-                ]);
-                l.facts.add(rel::SHARE, t, Origin::Fact(i));
+                ];
+                // Every listed producer produces, withheld ("W") output and 0.0 shares included;
+                // only a share of known size enters the sums.
+                l.facts.add(rel::PRODUCES, Box::new(key), Origin::Fact(i));
+                if bound != "withheld" {
+                    let t = Box::new([key[0], key[1], key[2], Value::Num(percent_to_bp(value))]);
+                    l.facts.add(rel::SHARE, t, Origin::Fact(i));
+                }
             }
         }
         "deposit" => {
@@ -425,14 +433,57 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
         }
         "reliance" => {
             let ok = l.check_ref(f, "consumer", f.str("consumer"), RefKind::Country)
-                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral);
+                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & (f.get("stage").is_none()
+                    || l.check_ref(f, "stage", f.str("stage"), RefKind::Stage));
             if ok && live && is_current(l, f) {
+                let (bound, value) = measure_of(f, "percent");
+                let stage = match f.get("stage") {
+                    Some(Val::Str(s)) => s.clone(),
+                    _ => "all".to_string(),
+                };
                 let t = Box::new([
                     l.sym(f.str("consumer")),
                     l.sym(f.str("mineral")),
+                    l.sym(&stage),
+                    l.sym(bound),
+                    Value::Num(percent_to_bp(value)),
+                ]);
+                l.facts.add(rel::RELIANCE, t, Origin::Fact(i));
+                if stage == "all" {
+                    let t = Box::new([
+                        l.sym(f.str("consumer")),
+                        l.sym(f.str("mineral")),
+                        Value::Num(percent_to_bp(value)),
+                    ]);
+                    l.facts.add(rel::IMPORT_RELIANCE, t, Origin::Fact(i));
+                }
+            }
+        }
+        "commitment" | "ownership" => {
+            let other = if f.table.name == "commitment" {
+                "to"
+            } else {
+                "owner"
+            };
+            let ok = l.check_ref(f, "country", f.str("country"), RefKind::Country)
+                & l.check_ref(f, "mineral", f.str("mineral"), RefKind::Mineral)
+                & l.check_ref(f, "stage", f.str("stage"), RefKind::Stage)
+                & l.check_ref(f, other, f.str(other), RefKind::Country);
+            if ok && live && is_current(l, f) {
+                let t = Box::new([
+                    l.sym(f.str("country")),
+                    l.sym(f.str("mineral")),
+                    l.sym(f.str("stage")),
+                    l.sym(f.str(other)),
                     bp("percent"),
                 ]);
-                l.facts.add(rel::IMPORT_RELIANCE, t, Origin::Fact(i));
+                let r = if f.table.name == "commitment" {
+                    rel::COMMITMENT
+                } else {
+                    rel::OWNERSHIP
+                };
+                l.facts.add(r, t, Origin::Fact(i));
             }
         }
         "import_source" => {
@@ -538,6 +589,21 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
                     bp("capacity"),
                 ]);
                 l.facts.add(rel::INITIATIVE_PLAN, plan, Origin::Fact(i));
+                if let Some(o) = f.num("offtake") {
+                    let t = Box::new([id, Value::Num(percent_to_bp(o))]);
+                    l.facts.add(rel::INITIATIVE_OFFTAKE, t, Origin::Fact(i));
+                }
+                if let (Some(Val::Str(via)), Some(r)) = (f.get("via"), f.num("route_capacity")) {
+                    let via = via.clone();
+                    if l.check_ref(f, "via", &via, RefKind::Country) {
+                        let t = Box::new([id, l.sym(&via), Value::Num(percent_to_bp(r))]);
+                        l.facts.add(rel::INITIATIVE_ROUTE, t, Origin::Fact(i));
+                    }
+                }
+                if let Some(y) = f.num("years_saved") {
+                    let t = Box::new([id, Value::Num(y.round() as i64)]);
+                    l.facts.add(rel::INITIATIVE_YEARS_SAVED, t, Origin::Fact(i));
+                }
             }
         }
         "indicator" => {
@@ -616,6 +682,23 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
     }
 }
 
+/// A measured percentage (USGS notation): its bound (`exact`, `at_least` for `>50`, `below` for
+/// `<25`, `withheld` for `W`, `net_exporter` for `E`) and its number (0 for `W` and `E`).
+fn measure_of(f: &Fact, key: &str) -> (&'static str, f64) {
+    use crate::scenario::Bound;
+    let Some(m) = f.measure(key) else {
+        return ("exact", f.num(key).unwrap_or(0.0));
+    };
+    let bound = match m.bound {
+        Bound::Exact => "exact",
+        Bound::AtLeast => "at_least",
+        Bound::AtMost => "below",
+        Bound::Withheld => "withheld",
+        Bound::NetExporter => "net_exporter",
+    };
+    (bound, m.value.unwrap_or(0.0))
+}
+
 /// Shares of one group may not sum past 100 % (plus the tolerance).
 fn sums(l: &mut Lowerer<'_>, opts: &Options) {
     let tol = opts
@@ -630,7 +713,7 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
         ("share", &["mineral", "stage", "year"], "world output"),
         (
             "import_source",
-            &["consumer", "mineral"],
+            &["consumer", "mineral", "stage"],
             "the consumer's imports",
         ),
         ("transit", &["country"], "the country's exports"),
@@ -651,7 +734,13 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
                 .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
                 .collect();
             let e = sum.entry(key).or_default();
-            e.0 += f.num("percent").unwrap_or(0.0);
+            // An upper bound (`<0.1`) may be as small as zero: only exact values and lower
+            // bounds count towards the sum.
+            e.0 += f
+                .measure("percent")
+                .filter(|m| m.bound != Bound::AtMost)
+                .and_then(|m| m.value)
+                .unwrap_or(0.0);
             e.1.push(i);
         }
         for (key, (total, idx)) in sum {

@@ -11,15 +11,20 @@
 //!   the consumer, as an export ban would;
 //! - a **route** cut adds `RouteClosed(country, via)` for a transit route that is still open;
 //! - an **initiative** cut sets the status of a live initiative's `InitiativePlan` to `failed`
-//!   and recomputes the computed relations ([`aggregate::compute`]).
+//!   and recomputes the computed relations.
 //!
 //! Every added or edited tuple carries [`Origin::Cut`]. The cut model is compared with the uncut
 //! one on `RiskLevel`, `ProjectedRiskLevel`, `OptionCutOff` and `Isolated` ([`crate::diff`]).
 //! A failed initiative's own projection disappears; it is counted as its projected level going
 //! back to today's (from the uncut `InitiativeEffect`), which is what failing means.
 //!
+//! Every cut recomputes the computed relations ([`aggregate::compute`]): reachable supply and the
+//! supply-risk score depend on bans, routes and plans. The cut model is also compared on
+//! `RiskScore`, so a cut that moves no level still shows its size.
+//!
 //! Disruptions are ranked by how many risk levels they raise, then by the ranks raised in
-//! total, then by countries newly isolated and options newly cut off, then by name.
+//! total, then by the summed rise of supply-risk scores, then by countries newly isolated and
+//! options newly cut off, then by name.
 
 use crate::aggregate;
 use crate::datalog::rel;
@@ -74,6 +79,7 @@ impl Item {
 /// The relations a sweep compares.
 pub const COMPARED: &[usize] = &[
     rel::RISK_LEVEL,
+    rel::RISK_SCORE,
     rel::PROJECTED_RISK_LEVEL,
     rel::OPTION_CUT_OFF,
     rel::ISOLATED,
@@ -89,6 +95,9 @@ pub struct Disruption {
     pub raised_ranks: i64,
     /// Risk levels lowered (rare: a cut can remove an exposure's condition).
     pub lowered: usize,
+    /// Supply-risk scores raised, and the summed rise in basis points (0–10,000 scale).
+    pub scores_raised: usize,
+    pub score_raised: i64,
     /// Countries newly isolated.
     pub isolated: Vec<String>,
     /// Diversification options newly cut off.
@@ -103,25 +112,32 @@ impl Disruption {
     }
 
     /// Ranking key: larger is worse; ties broken by name (ascending).
-    fn score(&self) -> (usize, i64, usize, usize) {
+    fn score(&self) -> (usize, i64, i64, usize, usize) {
         (
             self.raised,
             self.raised_ranks,
+            self.score_raised,
             self.isolated.len(),
             self.cut_off,
         )
     }
 
-    /// The risk levels this cut raises for one consumer, and by how many ranks.
-    pub fn raised_for(&self, consumer: &str) -> (usize, i64) {
-        self.entries
-            .iter()
-            .filter(|e| e.field("consumer").and_then(Cell::as_sym) == Some(consumer))
+    /// The risk levels this cut raises for one consumer, by how many ranks, and how much it
+    /// raises the consumer's scores in total (basis points).
+    pub fn raised_for(&self, consumer: &str) -> (usize, i64, i64) {
+        let mine = || {
+            self.entries
+                .iter()
+                .filter(|e| e.field("consumer").and_then(Cell::as_sym) == Some(consumer))
+        };
+        let (n, r) = mine()
             .filter_map(|e| match e.ranks {
                 Some((Direction::Raised, n)) => Some(n),
                 _ => None,
             })
-            .fold((0, 0), |(c, r), n| (c + 1, r + n))
+            .fold((0, 0), |(c, r), n| (c + 1, r + n));
+        let score = mine().filter_map(score_delta).filter(|d| *d > 0).sum();
+        (n, r, score)
     }
 }
 
@@ -270,7 +286,7 @@ pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> 
         failed: base.syms.intern("failed"),
         consumers: base
             .db
-            .rel(rel::IMPORT_RELIANCE)
+            .rel(rel::RELIANCE)
             .iter()
             .map(|t| t[0].sym())
             .collect::<BTreeSet<_>>()
@@ -300,9 +316,8 @@ pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> 
             for &i in combo {
                 apply(&mut f, &all[i], &ctx, &labels[i]);
             }
-            if target == Target::Initiative {
-                aggregate::compute(&mut f);
-            }
+            // Reachable supply and the scores depend on bans, routes and plans: recompute.
+            aggregate::compute(&mut f);
             let model = engine::evaluate(&f);
             let d = assess(
                 &base,
@@ -324,10 +339,10 @@ pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> 
             .iter()
             .enumerate()
             .map(|(i, d)| (d.raised_for(name), i))
-            .filter(|((n, _), _)| *n > 0)
-            // Most levels, then most ranks, then the earliest in the ranking.
-            .max_by(|((n1, r1), i1), ((n2, r2), i2)| {
-                (n1, r1).cmp(&(n2, r2)).then_with(|| i2.cmp(i1))
+            .filter(|((n, _, x), _)| *n > 0 || *x > 0)
+            // Most levels, then most ranks, then the largest score rise, then the earliest.
+            .max_by(|((n1, r1, x1), i1), ((n2, r2, x2), i2)| {
+                (n1, r1, x1).cmp(&(n2, r2, x2)).then_with(|| i2.cmp(i1))
             });
         if let Some((_, i)) = best {
             worst_for.insert(name.to_string(), i);
@@ -369,11 +384,17 @@ fn assess(
         raised: 0,
         raised_ranks: 0,
         lowered: 0,
+        scores_raised: 0,
+        score_raised: 0,
         isolated: Vec::new(),
         cut_off: 0,
         entries: Vec::new(),
     };
     for e in &entries {
+        if let Some(x) = score_delta(e).filter(|x| *x > 0) {
+            d.scores_raised += 1;
+            d.score_raised += x;
+        }
         match (e.ranks, &e.kind) {
             (Some((Direction::Raised, n)), _) => {
                 d.raised += 1;
@@ -391,6 +412,8 @@ fn assess(
     d.entries = entries;
     d
 }
+
+pub use crate::diff::score_delta;
 
 /// A projection gone because its initiative failed: its level goes back to today's.
 fn failed_projection(e: Entry, uncut: Side<'_>, ranks: &BTreeMap<String, i64>) -> Entry {

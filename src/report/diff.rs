@@ -12,6 +12,17 @@ use serde_json::{Map, Value as Json, json};
 fn phrase(r: usize) -> String {
     let known: &[(usize, &str)] = &[
         (rel::RISK_LEVEL, "risk"),
+        (rel::RISK_SCORE, "supply-risk score"),
+        (rel::SUPPLY_REACH, "reachable supply"),
+        (
+            rel::INITIATIVE_IMPACT,
+            "initiative's own effect at its horizon",
+        ),
+        (rel::BLOC_EXPOSURE, "exposed to a low-alignment bloc"),
+        (
+            rel::OPTION_LIMITED,
+            "limited option: little of its output is reachable",
+        ),
         (
             rel::PROJECTED_RISK_LEVEL,
             "projected risk at the initiative's horizon",
@@ -101,6 +112,15 @@ fn keys(r: usize, row: &[Cell]) -> String {
 
 /// The value fields of a row: `12.30%` or `kind export_ban, share 12.30%`.
 fn values(r: usize, row: &[Cell]) -> String {
+    if r == rel::INITIATIVE_IMPACT && row.len() == 6 {
+        return format!(
+            "score {} without it → {} with it, reachable aligned supply {} → {}",
+            cell(r, 2, &row[2]),
+            cell(r, 3, &row[3]),
+            cell(r, 4, &row[4]),
+            cell(r, 5, &row[5])
+        );
+    }
     if r == rel::INITIATIVE_EFFECT && row.len() == 6 {
         return format!(
             "{} today → {} at its horizon",
@@ -275,6 +295,13 @@ pub fn text(r: &Report) -> String {
         plural(s.lowered_ranks as usize)
     ));
     out.push_str(&format!(
+        "supply-risk scores: {} raised (+{:.2} points in total), {} lowered (−{:.2} points in total)\n",
+        s.scores_raised,
+        s.score_raised as f64 / 100.0,
+        s.scores_lowered,
+        s.score_lowered as f64 / 100.0
+    ));
+    out.push_str(&format!(
         "conclusions: {} changed, {} now hold, {} no longer hold ({} input fact{} differ{})\n",
         s.changed,
         s.added,
@@ -283,6 +310,25 @@ pub fn text(r: &Report) -> String {
         plural(r.inputs_differ),
         if r.inputs_differ == 1 { "s" } else { "" }
     ));
+    let all: Vec<Entry> = r
+        .groups
+        .iter()
+        .flat_map(|(_, v)| v.iter().map(|(e, _)| e.clone()))
+        .collect();
+    let ranking = crate::diff::score_ranking(&all);
+    if !ranking.is_empty() {
+        out.push_str("\nlargest score changes:\n");
+        for (e, d) in ranking.iter().take(SCORE_LINES) {
+            out.push_str(&format!(
+                "  {:+.2}  {}\n",
+                *d as f64 / 100.0,
+                keys(e.rel, e.row())
+            ));
+        }
+        if ranking.len() > SCORE_LINES {
+            out.push_str(&format!("  … and {} more\n", ranking.len() - SCORE_LINES));
+        }
+    }
     if !r.global.is_empty() {
         out.push_str("\ninputs that differ and name no consumer, mineral or country (they may carry any change):\n");
         for ev in &r.global {
@@ -305,6 +351,9 @@ pub fn text(r: &Report) -> String {
     }
     out
 }
+
+/// How many score changes the ranking lists.
+const SCORE_LINES: usize = 10;
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
@@ -400,6 +449,10 @@ pub fn json(r: &Report) -> String {
             "ranks_raised": s.raised_ranks,
             "risk_levels_lowered": s.lowered,
             "ranks_lowered": s.lowered_ranks,
+            "scores_raised": s.scores_raised,
+            "score_raised_bp": s.score_raised,
+            "scores_lowered": s.scores_lowered,
+            "score_lowered_bp": s.score_lowered,
             "inputs_differ": r.inputs_differ,
         },
         "groups": groups,

@@ -2,6 +2,7 @@
 pub mod confidence;
 pub mod diff;
 pub mod html;
+pub mod needs;
 pub mod proof;
 pub mod show;
 pub mod sweep;

@@ -15,6 +15,7 @@ fn val_text(v: &Val) -> String {
         Val::Bool(b) => b.to_string(),
         Val::Date(d) => d.to_string(),
         Val::List(l) => l.join(", "),
+        Val::Measure(m) => m.to_string(),
     }
 }
 
@@ -25,6 +26,11 @@ fn val_json(v: &Val) -> Json {
         Val::Bool(b) => json!(b),
         Val::Date(d) => json!(d.to_string()),
         Val::List(l) => json!(l),
+        // An exact measure is a number, a bound or a word as written (">50", "W").
+        Val::Measure(m) => match (m.bound, m.value) {
+            (crate::scenario::Bound::Exact, Some(n)) => json!(n),
+            _ => json!(m.to_string()),
+        },
     }
 }
 

@@ -29,23 +29,31 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// `raises 9 risk levels by 9 ranks`.
-fn damage(levels: usize, ranks: i64) -> String {
+/// `raises 9 risk levels by 9 ranks, scores by 12.40 points`.
+fn damage(levels: usize, ranks: i64, score: i64) -> String {
     format!(
-        "raises {levels} risk level{} by {ranks} rank{}",
+        "raises {levels} risk level{} by {ranks} rank{}, scores by {} points",
         plural(levels),
-        plural(ranks as usize)
+        plural(ranks as usize),
+        points(score)
     )
 }
 
-/// Changes that matter most first: raised levels, then new isolation and cut-off options.
+/// A score change in basis points as points of the 0–100 scale: `12.40`.
+fn points(bp: i64) -> String {
+    format!("{:.2}", bp as f64 / 100.0)
+}
+
+/// Changes that matter most first: raised levels, then the largest score rises, then new
+/// isolation and cut-off options.
 fn ordered(entries: &[Entry]) -> Vec<&Entry> {
     let mut v: Vec<&Entry> = entries.iter().collect();
     v.sort_by_key(|e| {
-        let (dir, n) = match e.ranks {
-            Some((Direction::Raised, n)) => (0, -n),
-            Some((Direction::Lowered, n)) => (2, n),
-            None => (1, 0),
+        let (dir, n) = match (e.ranks, crate::sweep::score_delta(e)) {
+            (Some((Direction::Raised, n)), _) => (0, -n * 10_000),
+            (None, Some(x)) if x > 0 => (1, -x),
+            (Some((Direction::Lowered, n)), _) => (3, n),
+            _ => (2, 0),
         };
         (dir, n)
     });
@@ -75,11 +83,11 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
         out.push_str("\nlargest disruption per consumer:\n");
         for (consumer, &i) in &s.worst_for {
             if let Some(d) = s.disruptions.get(i) {
-                let (n, r) = d.raised_for(consumer);
+                let (n, r, x) = d.raised_for(consumer);
                 out.push_str(&format!(
                     "  {consumer}: {} — {}\n",
                     cut_name(d),
-                    damage(n, r)
+                    damage(n, r, x)
                 ));
             }
         }
@@ -92,7 +100,9 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
         .take(top.unwrap_or(usize::MAX))
         .collect();
     if shown.is_empty() {
-        out.push_str("\nno cut changes a risk level, an isolation or a diversification option\n");
+        out.push_str(
+            "\nno cut changes a risk level, a score, an isolation or a diversification option\n",
+        );
         return out;
     }
     out.push_str("\ndisruptions, worst first:\n");
@@ -101,6 +111,7 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
         "cut",
         "levels raised",
         "ranks raised",
+        "score raised",
         "lowered",
         "isolated",
         "options cut off",
@@ -117,6 +128,7 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
                 cut_name(d),
                 d.raised.to_string(),
                 d.raised_ranks.to_string(),
+                points(d.score_raised),
                 d.lowered.to_string(),
                 if d.isolated.is_empty() {
                     "-".into()
@@ -184,6 +196,8 @@ pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
                 "cut": d.cut,
                 "risk_levels_raised": d.raised,
                 "ranks_raised": d.raised_ranks,
+                "scores_raised": d.scores_raised,
+                "score_raised_bp": d.score_raised,
                 "risk_levels_lowered": d.lowered,
                 "isolated": d.isolated,
                 "options_cut_off": d.cut_off,
@@ -196,10 +210,10 @@ pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
         .iter()
         .filter_map(|(k, &i)| {
             let d = s.disruptions.get(i)?;
-            let (n, r) = d.raised_for(k);
+            let (n, r, x) = d.raised_for(k);
             Some((
                 k.clone(),
-                json!({"cut": d.cut, "rank": i + 1, "risk_levels_raised": n, "ranks_raised": r}),
+                json!({"cut": d.cut, "rank": i + 1, "risk_levels_raised": n, "ranks_raised": r, "score_raised_bp": x}),
             ))
         })
         .collect();

@@ -22,6 +22,7 @@ fn value_of(f: &Fact) -> String {
         match f.get(key) {
             Some(Val::Num(n)) => parts.push(format!("{key} {n}")),
             Some(Val::Str(s)) => parts.push(format!("{key} {s}")),
+            Some(Val::Measure(m)) => parts.push(format!("{key} {m}")),
             _ => {}
         }
     }
