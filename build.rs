@@ -5,7 +5,8 @@
 //!   firing with the value of each of its variables; only explain and coverage use it.
 //!
 //! and `rule_files.rs`, which embeds the rule texts so the library can parse the very same program
-//! as metadata (relation names, fields, docs, rule bodies).
+//! as metadata (relation names, fields, docs, rule bodies); and `bundled.rs`, which embeds every
+//! `scenarios/*.toml` and `data/**/*.csv` so the bundled baseline loads from any directory.
 
 #[path = "src/datalog/syntax.rs"]
 #[allow(dead_code)]
@@ -67,6 +68,73 @@ fn main() {
     }
     files.push_str("}\n");
     write(&out.join("rule_files.rs"), &files);
+    write(&out.join("bundled.rs"), &bundled());
+}
+
+/// `bundled.rs`: every `scenarios/*.toml` and `data/**/*.csv`, embedded as
+/// `(repository-relative path, text)` sorted by path, so the bundled baseline and the tables it
+/// loads need no files at run time.
+fn bundled() -> String {
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let root = Path::new(&root);
+    let mut found = Vec::new();
+    for (dir, ext, deep) in [("scenarios", "toml", false), ("data", "csv", true)] {
+        if root.join(dir).is_dir() {
+            println!("cargo:rerun-if-changed={dir}");
+            collect(root, Path::new(dir), ext, deep, &mut found);
+        }
+    }
+    found.sort();
+    let mut out = String::from(
+        "/// Every bundled file: `(repository-relative path, text)`, sorted by path.\npub static BUNDLED: &[(&str, &str)] = &[\n",
+    );
+    let mut baseline = None;
+    for (i, rel) in found.iter().enumerate() {
+        let _ = writeln!(out, "    ({rel:?}, F{i}),");
+        if rel == "scenarios/baseline.toml" {
+            baseline = Some(i);
+        }
+    }
+    out.push_str("];\n");
+    for (i, rel) in found.iter().enumerate() {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "const F{i}: &str = include_str!({:?});",
+            abs.display().to_string()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "/// The text of `scenarios/baseline.toml`.\npub const BASELINE_TEXT: &str = {};",
+        baseline.map_or("\"\"".to_string(), |i| format!("F{i}"))
+    );
+    out
+}
+
+/// Files under `root/dir` ending in `.ext` (in subdirectories too if `deep`), as `/`-separated
+/// paths relative to `root`.
+fn collect(root: &Path, dir: &Path, ext: &str, deep: bool, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = dir.join(&name);
+        let path = e.path();
+        if path.is_dir() {
+            if deep {
+                collect(root, &rel, ext, deep, out);
+            }
+        } else if path.extension().is_some_and(|x| x == ext) {
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
+        }
+    }
 }
 
 fn screaming(name: &str) -> String {

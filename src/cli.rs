@@ -227,7 +227,8 @@ pub enum Command {
         facts: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Output file (default: standard output).
+        /// Output file (default: standard output). A directory (existing, or ending in `/`)
+        /// gets `scenario.toml` plus its sourced tables as CSV files (`share.csv`, …).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,
     },
@@ -258,8 +259,11 @@ pub enum Command {
     },
     /// Compare lode's conclusions with published criticality assessments (writes docs/validation.md).
     Validate {
-        #[arg(long, default_value = "../shared/data/minerals")]
-        data: PathBuf,
+        /// Read the reference tables (eu_crm_scores.csv, critical_lists.csv,
+        /// eu_crm_gallium_supply.csv) from this directory instead of the ones built in
+        /// (data/reference/).
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
         /// Write the markdown report here (default: standard output).
         #[arg(long, short = 'o')]
         out: Option<PathBuf>,

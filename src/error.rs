@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use thiserror::Error;
 
-/// One source text lode read: a scenario file, or a command-line value.
+/// One source text lode read: a scenario file, a table file (CSV), or a command-line value.
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     /// The name shown to users: the path as given, relative where possible.
@@ -19,7 +19,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn named_source(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.clone(), self.text.clone()).with_language("toml")
+        let language = if self.name.ends_with(".csv") {
+            "csv"
+        } else {
+            "toml"
+        };
+        NamedSource::new(self.name.clone(), self.text.clone()).with_language(language)
     }
 
     /// 1-based line and column of a byte offset.

@@ -23,7 +23,7 @@
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Real country ids used first: large producers, then consumers, then others. `true` marks a
@@ -151,11 +151,79 @@ enum V<'a> {
 struct Out {
     text: String,
     facts: usize,
+    /// With [`generate_tables`]: the rows of the tables that live in CSV, by table, each with
+    /// its header written first.
+    tables: Option<BTreeMap<&'static str, String>>,
+}
+
+/// The tables a scenario keeps in CSV files (the sourced data); the rest stays in TOML.
+pub const CSV_TABLES: &[&str] = &[
+    "country",
+    "mineral",
+    "share",
+    "deposit",
+    "reliance",
+    "import_source",
+    "event",
+    "export_share",
+    "commitment",
+    "ownership",
+];
+
+/// A CSV cell: quoted when it holds a comma, a quote or a line end.
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 impl Out {
+    /// Writes a fact as a CSV row if its table lives in CSV (in tables mode); true if it did.
+    fn row(&mut self, table: &str, fields: &[(&str, V<'_>)]) -> bool {
+        let Some(tables) = &mut self.tables else {
+            return false;
+        };
+        let Some(&name) = CSV_TABLES.iter().find(|t| **t == table) else {
+            return false;
+        };
+        let Some(schema) = crate::scenario::table(name) else {
+            return false;
+        };
+        let cols = || schema.cols.iter().chain(crate::scenario::COMMON);
+        let text = tables.entry(name).or_insert_with(|| {
+            let header: Vec<&str> = cols().map(|c| c.key).collect();
+            header.join(",") + "\n"
+        });
+        let mut first = true;
+        for col in cols() {
+            if !first {
+                text.push(',');
+            }
+            first = false;
+            let Some((_, v)) = fields.iter().find(|(k, _)| *k == col.key) else {
+                continue;
+            };
+            let _ = match v {
+                V::Str(s) => write!(text, "{}", csv_cell(s)),
+                V::Int(i) => write!(text, "{i}"),
+                V::Bp(bp) => write!(text, "{}.{:02}", bp / 100, bp % 100),
+                V::Float(x) => write!(text, "{x:.4}"),
+                V::Bool(b) => write!(text, "{b}"),
+                V::List(l) => write!(text, "{}", csv_cell(&l.join(";"))),
+                V::Date(d) => write!(text, "{d}"),
+            };
+        }
+        text.push('\n');
+        true
+    }
+
     fn block(&mut self, table: &str, fields: &[(&str, V<'_>)]) {
         self.facts += 1;
+        if self.row(table, fields) {
+            return;
+        }
         let _ = writeln!(self.text, "[[{table}]]");
         for (k, v) in fields {
             let _ = match v {
@@ -285,11 +353,40 @@ fn size(facts: usize) -> Size {
 
 /// Generates a valid scenario of about `facts` facts (`[[…]]` blocks) from `seed`.
 pub fn generate(facts: usize, seed: u64) -> String {
+    generate_into(facts, seed, false).text
+}
+
+/// The same world as [`generate`], written as a scenario that loads its sourced tables from CSV
+/// files beside it: the TOML text (`[[load]] file = "<table>.csv"` for each table of
+/// [`CSV_TABLES`]) and the files, `(file name, text)`, in table order. The facts are the same.
+pub fn generate_tables(facts: usize, seed: u64) -> (String, Vec<(String, String)>) {
+    let mut out = generate_into(facts, seed, true);
+    let tables = out.tables.take().unwrap_or_default();
+    let mut files = Vec::new();
+    for name in CSV_TABLES {
+        if let Some(text) = tables.get(name) {
+            let file = format!("{name}.csv");
+            let _ = writeln!(
+                out.text,
+                "\n[[load]]\ntable = \"{name}\"\nfile = \"{file}\"\nsource = \"synthetic: lode gen --seed {seed}\""
+            );
+            files.push((file, text.clone()));
+        }
+    }
+    (out.text, files)
+}
+
+fn generate_into(facts: usize, seed: u64, tables: bool) -> Out {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let sz = size(facts);
     let mut out = Out {
-        text: String::with_capacity(facts.saturating_mul(90).min(1 << 30)),
+        text: String::with_capacity(
+            facts
+                .saturating_mul(if tables { 10 } else { 90 })
+                .min(1 << 30),
+        ),
         facts: 0,
+        tables: tables.then(BTreeMap::new),
     };
 
     // Countries: real ids first, then synthetic ones.
@@ -690,10 +787,11 @@ pub fn generate(facts: usize, seed: u64) -> String {
         );
     }
     let _ = writeln!(out.text, "# {} facts", out.facts);
-    out.text
+    out
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::generate;
 
@@ -716,6 +814,43 @@ mod tests {
                     .map(|e| crate::error::render(&e))
                     .unwrap_or_default()
             );
+        }
+    }
+
+    #[test]
+    fn the_tables_form_holds_the_same_facts() {
+        for (n, seed) in [(100, 2), (2_000, 4)] {
+            let one = crate::scenario::load_str("gen.toml", &generate(n, seed), None).unwrap();
+            let (text, files) = super::generate_tables(n, seed);
+            let dir = std::env::temp_dir().join(format!("lode-gen-{}-{n}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            for (f, t) in &files {
+                std::fs::write(dir.join(f), t).unwrap();
+            }
+            let split = crate::scenario::load_str("scenario.toml", &text, Some(&dir))
+                .map_err(|e| crate::error::render(&e))
+                .unwrap();
+            assert!(files.iter().any(|(f, _)| f == "share.csv"));
+            let facts = |s: &crate::scenario::Scenario| {
+                let mut v: Vec<(String, Vec<String>, Vec<String>)> = s
+                    .facts
+                    .iter()
+                    .map(|f| {
+                        let vals = f
+                            .fields
+                            .iter()
+                            .filter(|(k, _)| **k != "source")
+                            .map(|(k, (v, _))| format!("{k}={}", v.key_text()))
+                            .collect();
+                        (f.table.name.to_string(), f.key(), vals)
+                    })
+                    .collect();
+                v.sort();
+                v
+            };
+            assert_eq!(facts(&one), facts(&split));
+            assert!(split.facts.iter().all(|f| !f.source.is_empty()));
+            crate::lower::lower(&split, &crate::lower::Options::default()).unwrap();
         }
     }
 

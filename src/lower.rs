@@ -9,7 +9,7 @@ use crate::datalog::rel;
 use crate::error::{Error, Problem, SourceFile, suggest};
 use crate::model::{Database, Sym, Symbols, Tuple, Value};
 use crate::params::{self, percent_to_bp};
-use crate::scenario::{Date, Fact, Loc, Scenario, Val};
+use crate::scenario::{Bound, Date, Fact, Loc, Scenario, Val};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an input tuple came from.
@@ -713,7 +713,7 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
         ("share", &["mineral", "stage", "year"], "world output"),
         (
             "import_source",
-            &["consumer", "mineral"],
+            &["consumer", "mineral", "stage"],
             "the consumer's imports",
         ),
         ("transit", &["country"], "the country's exports"),
@@ -734,7 +734,13 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
                 .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
                 .collect();
             let e = sum.entry(key).or_default();
-            e.0 += f.num("percent").unwrap_or(0.0);
+            // An upper bound (`<0.1`) may be as small as zero: only exact values and lower
+            // bounds count towards the sum.
+            e.0 += f
+                .measure("percent")
+                .filter(|m| m.bound != Bound::AtMost)
+                .and_then(|m| m.value)
+                .unwrap_or(0.0);
             e.1.push(i);
         }
         for (key, (total, idx)) in sum {

@@ -9,7 +9,13 @@
 //! Dominant(gallium, refining, CHN, 98.90%)              a value exactly as `lode run` prints it
 //! Dominant(gallium, refining, CHN, share=98.9)          a `_bp` field may be named without `_bp`
 //! RiskLevel                                             the whole relation
+//! RiskLevel(USA, gallium,  refining, critical)  # derived   a line of `lode run`, as printed
 //! ```
+//!
+//! Whitespace between tokens is free, and `#` starts a comment that runs to the end of the text:
+//! `lode run` prints each conclusion as a query, its columns padded with spaces and any extra
+//! column (the confidence) after `#`, so a data line of `lode run` pastes into `lode explain`
+//! as it is.
 //!
 //! Values are bare (`USA`, `rare_earths`) or quoted (`"USA"`, `'USA'`). A symbol not found as
 //! written is looked up ignoring case (`usa` finds `USA`).
@@ -185,6 +191,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, QueryError> {
         let (start, c) = b[i];
         if c.is_whitespace() {
             i += 1;
+        } else if c == '#' {
+            // A comment: `lode run` prints extra columns (the confidence) after `#`.
+            break;
         } else if matches!(c, '(' | ')' | ',' | '=') {
             out.push((Tok::Punct(c), start..start + 1));
             i += 1;
@@ -214,7 +223,7 @@ fn lex(text: &str) -> Result<Vec<(Tok, Range<usize>)>, QueryError> {
             let mut j = i;
             while j < b.len()
                 && !b[j].1.is_whitespace()
-                && !matches!(b[j].1, '(' | ')' | ',' | '=' | '"' | '\'')
+                && !matches!(b[j].1, '(' | ')' | ',' | '=' | '"' | '\'' | '#')
             {
                 j += 1;
             }
@@ -676,6 +685,21 @@ mod tests {
         assert_eq!(p.fields, vec![sym("USA"), None, None, sym("critical")]);
         let p = ok("RiskLevel(Level = critical, stage=refining)");
         assert_eq!(p.fields, vec![None, None, sym("refining"), sym("critical")]);
+    }
+
+    #[test]
+    fn a_line_of_lode_run_with_padding_and_a_comment() {
+        let p = ok("  RiskLevel(USA,  gallium,   refining, critical)   # derived");
+        assert_eq!(
+            p.fields,
+            vec![sym("USA"), sym("gallium"), sym("refining"), sym("critical")]
+        );
+        assert_eq!(
+            ok("RiskLevel(USA, gallium, _, _)#x").fields,
+            ok("RiskLevel(USA, gallium, _, _)").fields
+        );
+        // A `#` inside quotes is part of the value, not a comment.
+        assert!(parse("RiskLevel(\"US#A\", _, _, _)").is_ok());
     }
 
     #[test]

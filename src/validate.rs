@@ -1,30 +1,36 @@
 //! `lode validate`: how far lode agrees with the assessments analysts already use.
 //!
-//! Two comparisons, both computed from an evaluated scenario (the bundled baseline) and the
-//! shared data directory:
+//! Everything is computed from an evaluated scenario (the bundled baseline) and the reference
+//! tables of `data/reference/` (embedded in the binary; see [`reference`]):
 //!
 //! 1. **EU supply risk.** The EU CRM 2023 formula, computed from the scenario's facts:
 //!    `SR = [HHI_WGI(global supply) · IR/2 + HHI_WGI(EU sourcing) · (1 − IR/2)] · (1 − EoL_RIR) · SI_SR`
 //!    per stage, the higher (bottleneck) stage kept. HHI_WGI of global supply is the `HhiWgi`
 //!    relation / 1000 (0–10 scale); HHI_WGI of EU sourcing is computed here from the EU27
-//!    `ImportSource` and `Governance` tuples; IR is the EU27 `ImportReliance`. The shared data
-//!    have no recycling input rates or substitution indices, so EoL_RIR = 0 and SI_SR = 1, and
-//!    trade factors t = 1 (as in `aggregate`). Compared with the published 2023 SR
-//!    (`eu_crm_sr_ei.csv`): Spearman rank correlation and agreement of the SR ≥ 1.0 class.
+//!    `ImportSource` and `Governance` tuples; IR is the EU27 `ImportReliance`. lode has no
+//!    recycling input rates or substitution indices, so EoL_RIR = 0 and SI_SR = 1, and trade
+//!    factors t = 1 (as in `aggregate`). Compared with the published 2023 SR (Spearman rank
+//!    correlation, agreement of the SR ≥ 1.0 class), with each input's [`Provenance`]: an input
+//!    that is the study's own figure does not make the agreement independent.
 //! 2. **Critical lists.** lode's critical + high set (any stage) for a consumer against a
-//!    published list (`lists.csv`), over the minerals the scenario declares: precision, recall
-//!    and every miss with its reason.
+//!    published list (USGS 2025 and 2022, EU 2023), over the minerals the scenario declares:
+//!    precision, recall (also over the minerals lode can assess) and every miss with its reason.
+//! 3. **Coverage.** Every item of the USGS 2025 list (USA) and the EU 2023 list (EU27): assessed
+//!    (directly, or through its group when lode assesses rare earths as one mineral) or not, and
+//!    why (not declared, no country production, no reliance figure).
 //!
 //! Nothing here formats output: `report::validation` does.
 
+pub mod reference;
+
 use crate::datalog::rel;
 use crate::engine::Model;
-use crate::error::Error;
-use crate::lower::Facts;
+use crate::lower::{Facts, Origin};
 use crate::model::Value;
-use crate::scenario::Scenario;
+use crate::scenario::{Quality, Scenario};
+pub use reference::Reference;
+use reference::{ListItem, ids};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// The SR threshold of the EU method: a material with SR ≥ this (and EI ≥ 2.8) is critical.
 pub const SR_THRESHOLD: f64 = 1.0;
@@ -85,79 +91,6 @@ fn ranks(v: &[f64]) -> Vec<f64> {
     out
 }
 
-/// Published materials of the EU 2023 assessment and the scenario minerals each stands for.
-/// A group (light or heavy rare earths) is compared through its members: lode's SR of the group
-/// is the highest of its members', as a stage's bottleneck is.
-pub const EU_MATERIALS: &[(&str, &[&str])] = &[
-    ("Antimony", &["antimony"]),
-    ("Cobalt", &["cobalt"]),
-    ("Coking coal", &["coking_coal"]),
-    ("Copper", &["copper"]),
-    ("Fluorspar", &["fluorspar"]),
-    ("Gallium", &["gallium"]),
-    ("Germanium", &["germanium"]),
-    (
-        "HREEs",
-        &["dysprosium", "gadolinium", "terbium", "yttrium", "lutetium"],
-    ),
-    ("Lithium", &["lithium"]),
-    (
-        "LREEs",
-        &[
-            "cerium",
-            "lanthanum",
-            "neodymium",
-            "praseodymium",
-            "samarium",
-        ],
-    ),
-    ("Manganese", &["manganese"]),
-    ("Molybdenum", &["molybdenum"]),
-    ("Natural graphite", &["graphite"]),
-    ("Nickel", &["nickel"]),
-    ("Scandium", &["scandium"]),
-    ("Tungsten", &["tungsten"]),
-];
-
-/// Items of the published lists that stand for several scenario minerals (beyond an item whose
-/// name is a scenario mineral or whose `mineral_key` maps to one).
-const LIST_GROUPS: &[(&str, &[&str])] = &[
-    (
-        "light rare earth elements",
-        &[
-            "cerium",
-            "lanthanum",
-            "neodymium",
-            "praseodymium",
-            "samarium",
-        ],
-    ),
-    (
-        "heavy rare earth elements",
-        &["dysprosium", "gadolinium", "terbium", "yttrium", "lutetium"],
-    ),
-];
-
-/// `mineral_key` values of the shared data that differ from the scenario's mineral ids.
-const KEY_TO_MINERAL: &[(&str, &str)] = &[
-    ("graphite_natural", "graphite"),
-    ("coal_coking", "coking_coal"),
-];
-
-/// The lists compared: consumer, list name in `lists.csv`, short label.
-pub const LISTS: &[(&str, &str, &str)] = &[
-    (
-        "USA",
-        "USGS 2022 Final List of Critical Minerals (US)",
-        "USGS 2022 list",
-    ),
-    (
-        "EU27",
-        "EU Critical Raw Materials 2023 (34) - CRMA Regulation (EU) 2024/1252 Annex II Sec.1",
-        "EU 2023 critical list",
-    ),
-];
-
 /// Why a comparison differs: the three kinds of reason the report distinguishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Cause {
@@ -211,7 +144,7 @@ const NOTES: &[(&str, &str, Cause, &str)] = &[
         "USA",
         "nickel",
         Cause::MethodDifference,
-        "the USGS 2022 list scores disruption potential × trade exposure × economic vulnerability, which does not require majority import reliance; lode's rules do",
+        "the USGS lists score the economic effect of supply disruptions (2022: disruption potential × trade exposure × economic vulnerability; 2025: modelled disruption scenarios), which does not require majority import reliance; lode's rules do",
     ),
     (
         "EU27",
@@ -241,6 +174,50 @@ fn note(key: &str, item: &str) -> Option<(Cause, &'static str)> {
 }
 
 /// One stage's supply risk for one mineral.
+/// Where an input of lode's SR comes from, judged by the sources of the facts behind it: the
+/// EU study's own figures (or arithmetic on them) are not independent of the published SR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Provenance {
+    /// Every fact behind it cites the EU study and is its figure.
+    Study,
+    /// Every fact behind it is arithmetic on the EU study's tables (quality `derived`).
+    StudyDerived,
+    /// Some facts from the study, some not.
+    Mixed,
+    /// No fact behind it cites the EU study (USGS, other sources).
+    Independent,
+    /// The scenario has no such facts.
+    Absent,
+}
+
+impl Provenance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provenance::Study => "EU study",
+            Provenance::StudyDerived => "derived from the EU study",
+            Provenance::Mixed => "partly the EU study",
+            Provenance::Independent => "independent",
+            Provenance::Absent => "none",
+        }
+    }
+    /// The study's own figures, wholly or in part.
+    pub fn is_study(self) -> bool {
+        matches!(
+            self,
+            Provenance::Study | Provenance::StudyDerived | Provenance::Mixed
+        )
+    }
+}
+
+/// Whether a citation names the EU CRM 2023 study (or its transcription).
+pub fn cites_study(source: &str) -> bool {
+    let s = source.to_lowercase();
+    s.contains("critical raw materials for the eu")
+        || s.contains("10.2873/725585")
+        || s.contains("erikemilsson")
+}
+
+/// One stage's supply risk for one mineral.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageRisk {
     pub mineral: String,
@@ -253,6 +230,10 @@ pub struct StageRisk {
     /// mineral (then taken as 0, a lower bound).
     pub eu: Option<f64>,
     pub sr: f64,
+    /// Where the global shares, the IR and the EU-sourcing shares come from.
+    pub global_from: Provenance,
+    pub ir_from: Provenance,
+    pub eu_from: Provenance,
 }
 
 /// One published material compared.
@@ -286,7 +267,7 @@ pub struct Sanity {
     pub lode_china_share: Option<f64>,
     /// China's WGI in the scenario, 0–1.
     pub china_wgi: Option<f64>,
-    /// The EU study's China share of gallium processing (production_shares.csv), percent.
+    /// The EU study's China share of gallium processing (eu_crm_gallium_supply.csv), percent.
     pub eu_china_share: Option<f64>,
     /// HHI_WGI with the EU study's share and the scenario's WGI (DOMAIN.md: ≈ 5.0).
     pub at_eu_share: Option<f64>,
@@ -308,15 +289,18 @@ pub struct Miss {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListComparison {
     pub consumer: String,
+    /// The list's id in critical_lists.csv.
     pub list: String,
     pub label: String,
+    /// The list's citation.
+    pub source: String,
     /// Minerals the scenario declares (the universe of the comparison).
     pub covered: usize,
     /// Minerals lode can assess for the consumer (a risk level at some stage).
     pub assessed: BTreeSet<String>,
-    /// Covered minerals on the list.
+    /// Declared minerals the list's items stand for.
     pub on_list: BTreeSet<String>,
-    /// Covered minerals lode rates critical or high at some stage.
+    /// Declared minerals lode rates critical or high at some stage.
     pub flagged: BTreeSet<String>,
     pub misses: Vec<Miss>,
 }
@@ -325,20 +309,21 @@ impl ListComparison {
     pub fn hits(&self) -> usize {
         self.flagged.intersection(&self.on_list).count()
     }
-    /// Share of lode's flagged minerals that are on the list.
+    /// Listed minerals lode can assess.
+    pub fn listed_assessed(&self) -> usize {
+        self.on_list.intersection(&self.assessed).count()
+    }
+    /// Share of lode's flagged minerals that are on the list (all flagged minerals are assessed).
     pub fn precision(&self) -> Option<f64> {
         ratio(self.hits(), self.flagged.len())
     }
-    /// Share of the listed covered minerals lode flags.
+    /// Share of the listed declared minerals lode flags (data gaps count as misses).
     pub fn recall(&self) -> Option<f64> {
         ratio(self.hits(), self.on_list.len())
     }
-    /// Recall over the listed minerals lode can assess (data gaps set aside).
+    /// Share of the listed minerals lode can assess that it flags (data gaps set aside).
     pub fn recall_assessed(&self) -> Option<f64> {
-        ratio(
-            self.hits(),
-            self.on_list.intersection(&self.assessed).count(),
-        )
+        ratio(self.hits(), self.listed_assessed())
     }
 }
 
@@ -346,15 +331,69 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
+/// Whether and how lode assesses one item of a published list for its consumer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// lode assesses the item's own mineral(s); the highest level among them.
+    Assessed {
+        minerals: Vec<String>,
+        level: String,
+    },
+    /// lode assesses the group the item belongs to (rare earths) as one mineral.
+    AsGroup { group: String, level: String },
+    /// lode does not assess it, and why.
+    NotAssessed { reason: String },
+}
+
+/// One list item's coverage.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemCoverage {
+    pub item: String,
+    pub status: Status,
+}
+
+/// How many items of a published list lode assesses for the list's consumer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Coverage {
+    pub consumer: String,
+    pub list: String,
+    pub label: String,
+    pub items: Vec<ItemCoverage>,
+}
+
+impl Coverage {
+    pub fn assessed(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| !matches!(i.status, Status::NotAssessed { .. }))
+            .count()
+    }
+    /// Assessed items lode rates critical or high.
+    pub fn flagged(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|i| match &i.status {
+                Status::Assessed { level, .. } | Status::AsGroup { level, .. } => rank(level) >= 3,
+                Status::NotAssessed { .. } => false,
+            })
+            .count()
+    }
+}
+
 /// Everything `lode validate` found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Validation {
     pub scenario: String,
     pub as_of: String,
+    /// Where the reference tables were read from.
+    pub reference: String,
     pub sr: Vec<SrRow>,
     pub skipped: Vec<Skipped>,
+    /// Published 2023 materials with an SR whose minerals the scenario does not declare.
+    pub undeclared: Vec<String>,
     pub sanity: Sanity,
     pub lists: Vec<ListComparison>,
+    pub coverage: Vec<Coverage>,
 }
 
 impl Validation {
@@ -367,93 +406,55 @@ impl Validation {
             .collect();
         spearman(&pairs)
     }
+    /// The compared materials whose global shares (the term lode computes from its own data)
+    /// do not come from the EU study.
+    pub fn independent(&self) -> impl Iterator<Item = &SrRow> {
+        self.sr
+            .iter()
+            .filter(|r| !r.bottleneck.global_from.is_study())
+    }
+    /// Spearman ρ over the materials whose global shares are independent of the study.
+    pub fn spearman_independent(&self) -> Option<f64> {
+        let pairs: Vec<(f64, f64)> = self
+            .independent()
+            .map(|r| (r.bottleneck.sr, r.published))
+            .collect();
+        spearman(&pairs)
+    }
     /// Share of compared materials whose SR ≥ 1.0 class agrees.
     pub fn agreement(&self) -> Option<f64> {
         ratio(self.sr.iter().filter(|r| r.agree).count(), self.sr.len())
     }
-    pub fn list(&self, consumer: &str) -> Option<&ListComparison> {
-        self.lists.iter().find(|l| l.consumer == consumer)
+    /// The comparison with a list (by its id in critical_lists.csv).
+    pub fn list(&self, id: &str) -> Option<&ListComparison> {
+        self.lists.iter().find(|l| l.list == id)
+    }
+    pub fn coverage(&self, id: &str) -> Option<&Coverage> {
+        self.coverage.iter().find(|c| c.list == id)
     }
 }
 
-// ----------------------------------------------------------------------------------------------
-// CSV
-// ----------------------------------------------------------------------------------------------
+/// The list comparisons: consumer, list id in critical_lists.csv, short label.
+pub const LISTS: &[(&str, &str, &str)] = &[
+    ("USA", "usgs_2025", "USGS 2025 final list"),
+    ("USA", "usgs_2022", "USGS 2022 list"),
+    ("EU27", "eu_2023_critical", "EU 2023 critical list"),
+];
 
-/// A CSV file: header and rows (RFC 4180 quoting, fields may span lines).
-struct Csv {
-    name: String,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
+/// The lists whose every item's coverage is reported.
+pub const COVERAGE: &[(&str, &str, &str)] = &[
+    ("USA", "usgs_2025", "USGS 2025 final list"),
+    ("EU27", "eu_2023_critical", "EU 2023 critical list"),
+];
 
-impl Csv {
-    fn read(dir: &Path, name: &str) -> Result<Csv, Error> {
-        let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::Io {
-            path: path.display().to_string(),
-            reason: format!("{e}; give the shared data directory with --data"),
-        })?;
-        let mut records = parse_csv(&text);
-        if records.is_empty() {
-            return Err(Error::usage(format!("`{name}` is empty"), None));
-        }
-        let header = records.remove(0);
-        Ok(Csv {
-            name: name.to_string(),
-            header,
-            rows: records,
-        })
+fn rank(level: &str) -> u8 {
+    match level {
+        "critical" => 4,
+        "high" => 3,
+        "moderate" => 2,
+        "low" => 1,
+        _ => 0,
     }
-
-    fn col(&self, name: &str) -> Result<usize, Error> {
-        self.header
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| Error::usage(format!("`{}` has no column `{name}`", self.name), None))
-    }
-}
-
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    field.push('"');
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                out.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        out.push(row);
-    }
-    out
-}
-
-fn cell(row: &[String], i: usize) -> &str {
-    row.get(i).map_or("", |s| s.trim())
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -462,6 +463,7 @@ fn cell(row: &[String], i: usize) -> &str {
 
 /// Input tuples of an evaluated scenario, by name, for the computations below.
 struct View<'a> {
+    scenario: &'a Scenario,
     facts: &'a Facts,
     model: &'a Model,
 }
@@ -486,55 +488,97 @@ impl View<'_> {
             }
         })
     }
+    /// Where the input tuples of `rel` that `keep` selects (by their names) come from.
+    fn provenance(&self, rel: usize, keep: impl Fn(&[String]) -> bool) -> Provenance {
+        let origins = self.facts.origins.get(rel).map_or(&[][..], Vec::as_slice);
+        let (mut study, mut derived, mut other) = (0, 0, 0);
+        for (t, o) in self.facts.db.rel(rel).iter().zip(origins) {
+            let names: Vec<String> = t.iter().map(|v| self.name(v)).collect();
+            if !keep(&names) {
+                continue;
+            }
+            let Origin::Fact(i) = o else { continue };
+            let Some(f) = self.scenario.facts.get(*i) else {
+                continue;
+            };
+            if !cites_study(&f.source) {
+                other += 1;
+            } else if f.quality == Quality::Derived {
+                derived += 1;
+            } else {
+                study += 1;
+            }
+        }
+        match (study + derived, other) {
+            (0, 0) => Provenance::Absent,
+            (0, _) => Provenance::Independent,
+            (_, 0) if study == 0 => Provenance::StudyDerived,
+            (_, 0) => Provenance::Study,
+            _ => Provenance::Mixed,
+        }
+    }
 }
 
-/// Compares an evaluated scenario with the published assessments in `data`.
-pub fn validate(
-    s: &Scenario,
-    facts: &Facts,
-    model: &Model,
-    data: &Path,
-) -> Result<Validation, Error> {
-    let v = View { facts, model };
+/// Compares an evaluated scenario with the published assessments of `reference`.
+pub fn validate(s: &Scenario, facts: &Facts, model: &Model, reference: &Reference) -> Validation {
+    let v = View {
+        scenario: s,
+        facts,
+        model,
+    };
     let governance: BTreeMap<String, f64> = v
         .nums(rel::GOVERNANCE)
         .map(|(k, g)| (k.concat(), g as f64 / 10_000.0))
         .collect();
-    let published = published_sr(data)?;
-    let (sr, skipped) = supply_risks(&v, &governance, &published);
-    let sanity = sanity(&v, &governance, data)?;
-    let lists = lists(&v, data)?;
-    Ok(Validation {
+    let (sr, skipped, undeclared) = supply_risks(&v, &governance, reference);
+    let sanity = sanity(&v, &governance, reference);
+    let known = Known::of(&v);
+    let lists = LISTS
+        .iter()
+        .map(|(c, l, label)| compare(&known, reference, c, l, label))
+        .collect();
+    let coverage = COVERAGE
+        .iter()
+        .map(|(c, l, label)| coverage(&known, reference, c, l, label))
+        .collect();
+    Validation {
         scenario: s.meta.name.clone(),
         as_of: facts.as_of.to_string(),
+        reference: reference.origin.clone(),
         sr,
         skipped,
+        undeclared,
         sanity,
         lists,
-    })
+        coverage,
+    }
 }
 
-/// Published 2023 SR by material (`-` = not assessed is left out).
-fn published_sr(data: &Path) -> Result<BTreeMap<String, f64>, Error> {
-    let csv = Csv::read(data, "eu_crm_sr_ei.csv")?;
-    let (m, y, sr) = (
-        csv.col("material")?,
-        csv.col("assessment_year")?,
-        csv.col("supply_risk_SR")?,
-    );
-    Ok(csv
-        .rows
-        .iter()
-        .filter(|r| cell(r, y) == "2023")
-        .filter_map(|r| Some((cell(r, m).to_string(), cell(r, sr).parse::<f64>().ok()?)))
-        .collect())
+/// The lode minerals a published item (a list item, an EU material) stands for: its `minerals`
+/// cell, else its name as an id (`coking coal` → `coking_coal`); `-` stands for none.
+fn members(name: &str, minerals: &str) -> Vec<String> {
+    if minerals.trim() == "-" {
+        return Vec::new();
+    }
+    let listed: Vec<String> = ids(minerals).map(str::to_string).collect();
+    if !listed.is_empty() {
+        return listed;
+    }
+    let id: String = name
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    vec![id]
 }
 
 fn supply_risks(
     v: &View<'_>,
     governance: &BTreeMap<String, f64>,
-    published: &BTreeMap<String, f64>,
-) -> (Vec<SrRow>, Vec<Skipped>) {
+    reference: &Reference,
+) -> (Vec<SrRow>, Vec<Skipped>, Vec<String>) {
+    let declared: BTreeSet<String> = v.tuples(rel::MINERAL).map(|t| t.concat()).collect();
     let global: BTreeMap<(String, String), f64> = v
         .nums(rel::HHI_WGI)
         .filter_map(|(k, x)| match k.as_slice() {
@@ -545,13 +589,28 @@ fn supply_risks(
     let ir: BTreeMap<String, f64> = v
         .nums(rel::IMPORT_RELIANCE)
         .filter_map(|(k, bp)| match k.as_slice() {
-            [c, m] if c == "EU27" => Some((m.clone(), bp as f64 / 10_000.0)),
+            [c, m, ..] if c == "EU27" => Some((m.clone(), bp as f64 / 10_000.0)),
             _ => None,
         })
         .collect();
+    // The EU method weighs each stage by that stage's import reliance: where the scenario gives
+    // reliance per stage (`Reliance(consumer, mineral, stage, bound, bp)`), the stage's figure
+    // is used, else the headline `ImportReliance`.
+    let ir_stage: BTreeMap<(String, String), f64> = crate::datalog::relation("Reliance")
+        .map(|r| {
+            v.nums(r)
+                .filter_map(|(k, bp)| match k.as_slice() {
+                    [c, m, s, ..] if c == "EU27" => {
+                        Some(((m.clone(), s.clone()), bp as f64 / 10_000.0))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let mut eu_rows: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for (k, bp) in v.nums(rel::IMPORT_SOURCE) {
-        if let [c, m, country] = k.as_slice()
+        if let [c, m, country, ..] = k.as_slice()
             && c == "EU27"
         {
             let e = eu_rows.entry(m.clone()).or_default();
@@ -565,79 +624,142 @@ fn supply_risks(
         .map(|(m, rows)| (m, hhi_wgi(rows)))
         .collect();
 
-    let mut rows = Vec::new();
-    let mut skipped = Vec::new();
-    for (material, members) in EU_MATERIALS {
-        let Some(&pubd) = published.get(*material) else {
-            skipped.push(Skipped {
-                material: material.to_string(),
-                reason: "no published 2023 SR in eu_crm_sr_ei.csv".into(),
-            });
-            continue;
-        };
+    let stage_risk = |m: &str, gaps: &mut Vec<String>| -> Option<StageRisk> {
+        if !ir.contains_key(m) && !ir_stage.keys().any(|(im, _)| im == m) {
+            gaps.push(format!("{m}: no EU27 import reliance"));
+            return None;
+        }
         let mut best: Option<StageRisk> = None;
-        let mut gaps = Vec::new();
-        for &m in *members {
-            let stages: Vec<(&String, f64)> = global
-                .iter()
-                .filter(|((gm, _), _)| gm == m)
-                .map(|((_, s), x)| (s, *x))
-                .collect();
-            let Some(&r) = ir.get(m) else {
-                gaps.push(format!("{m}: no EU27 import reliance"));
-                continue;
-            };
-            if stages.is_empty() {
-                gaps.push(format!("{m}: no share data"));
+        for ((gm, s), &g) in &global {
+            if gm != m {
                 continue;
             }
-            for (s, g) in stages {
-                let e = eu.get(m).copied();
-                let sr = supply_risk(g, e.unwrap_or(0.0), r, 0.0, 1.0);
-                if best.as_ref().is_none_or(|b| sr > b.sr) {
-                    best = Some(StageRisk {
-                        mineral: m.to_string(),
-                        stage: s.clone(),
-                        global: g,
-                        ir: r,
-                        eu: e,
-                        sr,
-                    });
+            let key = |st: &str| (m.to_string(), st.to_string());
+            let Some(r) = ir_stage
+                .get(&key(s))
+                .or_else(|| ir_stage.get(&key("all")))
+                .or_else(|| ir.get(m))
+                .copied()
+            else {
+                continue;
+            };
+            let e = eu.get(m).copied();
+            let sr = supply_risk(g, e.unwrap_or(0.0), r, 0.0, 1.0);
+            if best.as_ref().is_none_or(|b| sr > b.sr) {
+                best = Some(StageRisk {
+                    mineral: m.to_string(),
+                    stage: s.clone(),
+                    global: g,
+                    ir: r,
+                    eu: e,
+                    sr,
+                    global_from: Provenance::Absent,
+                    ir_from: Provenance::Absent,
+                    eu_from: Provenance::Absent,
+                });
+            }
+        }
+        if best.is_none() {
+            gaps.push(format!("{m}: no world shares at any stage"));
+        }
+        best
+    };
+
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    let mut undeclared = Vec::new();
+    let mut compared: BTreeSet<String> = BTreeSet::new();
+    for score in reference
+        .scores
+        .iter()
+        .filter(|s| s.assessment_year == 2023)
+    {
+        let Some(published) = score.supply_risk else {
+            continue;
+        };
+        let all = members(&score.material, &score.minerals);
+        compared.extend(all.iter().cloned());
+        compared.extend(ids(&score.group).map(str::to_string));
+        let mine: Vec<String> = all
+            .iter()
+            .filter(|m| declared.contains(*m))
+            .cloned()
+            .collect();
+        let mut gaps = Vec::new();
+        let mut best: Option<StageRisk> = None;
+        for m in &mine {
+            if let Some(r) = stage_risk(m, &mut gaps)
+                && best.as_ref().is_none_or(|b| r.sr > b.sr)
+            {
+                best = Some(r);
+            }
+        }
+        // A group lode assesses as one mineral stands for each of its members.
+        let mut via_group = false;
+        if best.is_none() {
+            for g in ids(&score.group).filter(|g| declared.contains(*g)) {
+                if let Some(r) = stage_risk(g, &mut gaps) {
+                    best = Some(r);
+                    via_group = true;
                 }
             }
         }
-        let Some(b) = best else {
-            skipped.push(Skipped {
-                material: material.to_string(),
-                reason: format!(
-                    "published SR {pubd}; lode cannot compute it ({})",
-                    gaps.join("; ")
-                ),
-            });
+        let Some(mut b) = best else {
+            if mine.is_empty() && !ids(&score.group).any(|g| declared.contains(g)) {
+                undeclared.push(score.material.clone());
+            } else {
+                skipped.push(Skipped {
+                    material: score.material.clone(),
+                    reason: format!(
+                        "published SR {published}; lode cannot compute it ({})",
+                        gaps.join("; ")
+                    ),
+                });
+            }
             continue;
         };
-        let agree = (b.sr >= SR_THRESHOLD) == (pubd >= SR_THRESHOLD);
-        let why = (!agree).then(|| sr_reason(material, &b, pubd));
+        let (m, s) = (b.mineral.clone(), b.stage.clone());
+        b.global_from = v.provenance(rel::SHARE, |t| t.len() >= 2 && t[0] == m && t[1] == s);
+        b.ir_from = match crate::datalog::relation("Reliance") {
+            Some(r) => v.provenance(r, |t| {
+                t.len() >= 3 && t[0] == "EU27" && t[1] == m && (t[2] == s || t[2] == "all")
+            }),
+            None => Provenance::Absent,
+        };
+        if b.ir_from == Provenance::Absent {
+            b.ir_from = v.provenance(rel::IMPORT_RELIANCE, |t| {
+                t.len() >= 2 && t[0] == "EU27" && t[1] == m
+            });
+        }
+        b.eu_from = v.provenance(rel::IMPORT_SOURCE, |t| {
+            t.len() >= 2 && t[0] == "EU27" && t[1] == m
+        });
+        let agree = (b.sr >= SR_THRESHOLD) == (published >= SR_THRESHOLD);
+        let why = (!agree).then(|| sr_reason(&score.material, &b, published));
         rows.push(SrRow {
-            material: material.to_string(),
-            minerals: members.iter().map(|m| m.to_string()).collect(),
+            material: score.material.clone(),
+            minerals: if via_group { vec![m] } else { mine },
             bottleneck: b,
-            published: pubd,
+            published,
             agree,
             why,
         });
     }
-    for m in v.tuples(rel::MINERAL).map(|t| t.concat()) {
-        if !EU_MATERIALS.iter().any(|(_, ms)| ms.contains(&m.as_str())) {
+    for m in &declared {
+        if !compared.contains(m) {
             skipped.push(Skipped {
-                material: m,
-                reason: "no material of its own in the EU 2023 assessment (eu_crm_sr_ei.csv)"
-                    .into(),
+                material: m.clone(),
+                reason: format!(
+                    "no material of its own with a 2023 SR in the EU assessment ({})",
+                    reference::SCORES
+                ),
             });
         }
     }
-    skipped.sort_by(|a, b| a.material.cmp(&b.material));
-    (rows, skipped)
+    rows.sort_by_key(|a| a.material.to_lowercase());
+    skipped.sort_by_key(|a| a.material.to_lowercase());
+    undeclared.sort_by_key(|a| a.to_lowercase());
+    (rows, skipped, undeclared)
 }
 
 /// The computed diagnosis of an SR disagreement, with the analyst's note where there is one.
@@ -672,7 +794,7 @@ fn sr_reason(material: &str, b: &StageRisk, published: f64) -> (Cause, String) {
     }
 }
 
-fn sanity(v: &View<'_>, governance: &BTreeMap<String, f64>, data: &Path) -> Result<Sanity, Error> {
+fn sanity(v: &View<'_>, governance: &BTreeMap<String, f64>, reference: &Reference) -> Sanity {
     let lode = v
         .nums(rel::HHI_WGI)
         .find(|(k, _)| k.as_slice() == ["gallium", "refining"])
@@ -682,182 +804,256 @@ fn sanity(v: &View<'_>, governance: &BTreeMap<String, f64>, data: &Path) -> Resu
         .find(|(k, _)| k.as_slice() == ["gallium", "refining", "CHN"])
         .map(|(_, bp)| bp as f64 / 100.0);
     let china_wgi = governance.get("CHN").copied();
-    let csv = Csv::read(data, "production_shares.csv")?;
-    let (m, s, c, p, src) = (
-        csv.col("mineral")?,
-        csv.col("stage")?,
-        csv.col("country")?,
-        csv.col("share_pct")?,
-        csv.col("source")?,
-    );
-    let eu_china_share = csv
-        .rows
+    let eu_china_share = reference
+        .gallium
         .iter()
-        .find(|r| {
-            cell(r, m) == "gallium"
-                && cell(r, s) == "processing/refining"
-                && cell(r, c) == "China"
-                && cell(r, src).starts_with("European Commission")
-        })
-        .and_then(|r| cell(r, p).parse::<f64>().ok());
+        .find(|r| r.mineral == "gallium" && r.stage == "refining" && r.country == "CHN")
+        .map(|r| r.percent);
     let at_eu_share = match (eu_china_share, china_wgi) {
         (Some(sh), Some(g)) => Some(hhi_wgi([(sh / 100.0, g)])),
         _ => None,
     };
-    Ok(Sanity {
+    Sanity {
         lode,
         lode_china_share,
         china_wgi,
         eu_china_share,
         at_eu_share,
-    })
+    }
 }
 
-/// The scenario minerals an item of a published list stands for.
-fn list_minerals(item: &str, key: &str, minerals: &BTreeSet<String>) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let item = item.to_lowercase();
-    if minerals.contains(&item) {
-        out.insert(item.clone());
-    }
-    let key = KEY_TO_MINERAL
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or(key, |(_, m)| *m);
-    if minerals.contains(key) {
-        out.insert(key.to_string());
-    }
-    for (g, ms) in LIST_GROUPS {
-        if *g == item {
-            out.extend(
-                ms.iter()
-                    .filter(|m| minerals.contains(**m))
-                    .map(|m| m.to_string()),
-            );
-        }
-    }
-    out
+/// What the scenario knows per mineral, for the list comparisons and the coverage.
+struct Known {
+    declared: BTreeSet<String>,
+    /// Minerals with world shares at some stage.
+    produced: BTreeSet<String>,
+    /// (consumer, mineral) → import reliance in percent (the highest over stages).
+    reliance: BTreeMap<(String, String), f64>,
+    /// (consumer, mineral) → the highest risk level over the stages.
+    level: BTreeMap<(String, String), String>,
+    reliance_high: f64,
 }
 
-fn lists(v: &View<'_>, data: &Path) -> Result<Vec<ListComparison>, Error> {
-    let csv = Csv::read(data, "lists.csv")?;
-    let (l, i, k) = (csv.col("list")?, csv.col("item")?, csv.col("mineral_key")?);
-    let minerals: BTreeSet<String> = v.tuples(rel::MINERAL).map(|t| t.concat()).collect();
-    let shared: BTreeSet<String> = v
-        .tuples(rel::HHI)
-        .filter_map(|t| t.first().cloned())
-        .collect();
-    let reliance: BTreeMap<(String, String), f64> = v
-        .nums(rel::IMPORT_RELIANCE)
-        .filter_map(|(k, bp)| match k.as_slice() {
-            [c, m] => Some(((c.clone(), m.clone()), bp as f64 / 100.0)),
-            _ => None,
-        })
-        .collect();
-    let reliance_high = v
-        .nums(rel::PARAM)
-        .find(|(k, _)| k.as_slice() == ["reliance_high"])
-        .map_or(0.0, |(_, bp)| bp as f64 / 100.0);
-    let rank = |l: &str| match l {
-        "critical" => 4,
-        "high" => 3,
-        "moderate" => 2,
-        "low" => 1,
-        _ => 0,
-    };
-    let mut out = Vec::new();
-    for (consumer, list, label) in LISTS {
-        let on_list: BTreeSet<String> = csv
-            .rows
-            .iter()
-            .filter(|r| cell(r, l) == *list)
-            .flat_map(|r| list_minerals(cell(r, i), cell(r, k), &minerals))
+impl Known {
+    fn of(v: &View<'_>) -> Known {
+        let declared = v.tuples(rel::MINERAL).map(|t| t.concat()).collect();
+        // A listed producer is production whatever its share (withheld "W" output, shares that
+        // round to 0.0): `Produces` where the rules have it, and every `Share`.
+        let mut produced: BTreeSet<String> = v
+            .tuples(rel::SHARE)
+            .filter_map(|t| t.first().cloned())
             .collect();
-        let mut level: BTreeMap<String, String> = BTreeMap::new();
+        if let Some(r) = crate::datalog::relation("Produces") {
+            produced.extend(v.tuples(r).filter_map(|t| t.first().cloned()));
+        }
+        let mut reliance: BTreeMap<(String, String), f64> = BTreeMap::new();
+        for (k, bp) in v.nums(rel::IMPORT_RELIANCE) {
+            if let [c, m, ..] = k.as_slice() {
+                let e = reliance.entry((c.clone(), m.clone())).or_insert(f64::MIN);
+                *e = e.max(bp as f64 / 100.0);
+            }
+        }
+        let mut level: BTreeMap<(String, String), String> = BTreeMap::new();
         for t in v.tuples(rel::RISK_LEVEL) {
-            if let [c, m, _, lv] = t.as_slice()
-                && c == consumer
-            {
-                let e = level.entry(m.clone()).or_insert_with(|| lv.clone());
+            if let [c, m, .., lv] = t.as_slice() {
+                let e = level
+                    .entry((c.clone(), m.clone()))
+                    .or_insert_with(|| lv.clone());
                 if rank(lv) > rank(e) {
                     *e = lv.clone();
                 }
             }
         }
-        let flagged: BTreeSet<String> = level
-            .iter()
-            .filter(|(_, lv)| rank(lv) >= 3)
-            .map(|(m, _)| m.clone())
-            .collect();
-        let assessed: BTreeSet<String> = level.keys().cloned().collect();
-        let mut misses = Vec::new();
-        for m in &minerals {
-            let listed = on_list.contains(m);
-            if listed == flagged.contains(m) {
-                continue;
-            }
-            let lv = level.get(m).cloned();
-            let r = reliance.get(&(consumer.to_string(), m.clone())).copied();
-            let (mut cause, mut reason) = if !shared.contains(m) {
-                (
-                    Cause::DataGap,
-                    "no share data at any stage, so lode cannot assess it".to_string(),
-                )
-            } else if r.is_none() {
-                (
-                    Cause::DataGap,
-                    format!(
-                        "no {consumer} import reliance for it in the shared data, so lode cannot assess it"
-                    ),
-                )
-            } else if let (Some(r), false) = (r, listed) {
-                (
-                    Cause::MethodDifference,
-                    format!(
-                        "import reliance {r:.0} % and a dominant supplier of low alignment make lode rate it {}; the list does not include it",
-                        lv.clone().unwrap_or_default()
-                    ),
-                )
-            } else if let Some(r) = r.filter(|r| *r < reliance_high) {
-                (
-                    Cause::MethodDifference,
-                    format!(
-                        "import reliance {r:.0} % is below reliance_high ({reliance_high:.0} %), so lode sees no exposure"
-                    ),
-                )
-            } else {
-                (
-                    Cause::MethodDifference,
-                    format!(
-                        "import reliance {:.0} % is high, but no stage has a dominant supplier of low alignment toward {consumer}",
-                        r.unwrap_or(0.0)
-                    ),
-                )
-            };
-            if let Some((c, text)) = note(consumer, m) {
-                cause = c;
-                reason = format!("{reason}; {text}");
-            }
-            misses.push(Miss {
-                mineral: m.clone(),
-                on_list: listed,
-                level: lv,
-                cause,
-                reason,
-            });
+        let reliance_high = v
+            .nums(rel::PARAM)
+            .find(|(k, _)| k.as_slice() == ["reliance_high"])
+            .map_or(0.0, |(_, bp)| bp as f64 / 100.0);
+        Known {
+            declared,
+            produced,
+            reliance,
+            level,
+            reliance_high,
         }
-        out.push(ListComparison {
-            consumer: consumer.to_string(),
-            list: list.to_string(),
-            label: label.to_string(),
-            covered: minerals.len(),
-            assessed: assessed.intersection(&minerals).cloned().collect(),
-            on_list,
-            flagged: flagged.intersection(&minerals).cloned().collect(),
-            misses,
+    }
+
+    fn level(&self, consumer: &str, m: &str) -> Option<&String> {
+        self.level.get(&(consumer.to_string(), m.to_string()))
+    }
+
+    fn reliance(&self, consumer: &str, m: &str) -> Option<f64> {
+        self.reliance
+            .get(&(consumer.to_string(), m.to_string()))
+            .copied()
+    }
+
+    /// Why lode does not assess a declared mineral for `consumer`.
+    fn gap(&self, consumer: &str, m: &str) -> String {
+        let produced = self.produced.contains(m);
+        let relied = self.reliance(consumer, m).is_some();
+        match (produced, relied) {
+            (false, false) => format!("no country production and no {consumer} reliance figure"),
+            (false, true) => "no country production (no world shares at any stage)".into(),
+            (true, false) => format!("no {consumer} reliance figure"),
+            (true, true) => "shares and reliance are there, but no rule derives a level".into(),
+        }
+    }
+}
+
+/// The declared minerals an item stands for, and its group if the scenario declares it.
+fn item_minerals(item: &ListItem, known: &Known) -> (Vec<String>, Option<String>) {
+    let mine = members(&item.item, &item.minerals)
+        .into_iter()
+        .filter(|m| known.declared.contains(m))
+        .collect();
+    let group = ids(&item.group)
+        .find(|g| known.declared.contains(*g))
+        .map(str::to_string);
+    (mine, group)
+}
+
+fn compare(
+    known: &Known,
+    reference: &Reference,
+    consumer: &str,
+    list: &str,
+    label: &str,
+) -> ListComparison {
+    let mut on_list = BTreeSet::new();
+    let mut source = String::new();
+    for item in reference.list(list) {
+        let (mine, group) = item_minerals(item, known);
+        on_list.extend(mine);
+        on_list.extend(group);
+        source.clone_from(&item.source);
+    }
+    let minerals = &known.declared;
+    let assessed: BTreeSet<String> = minerals
+        .iter()
+        .filter(|m| known.level(consumer, m).is_some())
+        .cloned()
+        .collect();
+    let flagged: BTreeSet<String> = assessed
+        .iter()
+        .filter(|m| known.level(consumer, m).is_some_and(|l| rank(l) >= 3))
+        .cloned()
+        .collect();
+    let mut misses = Vec::new();
+    for m in minerals {
+        let listed = on_list.contains(m);
+        if listed == flagged.contains(m) {
+            continue;
+        }
+        let lv = known.level(consumer, m).cloned();
+        let r = known.reliance(consumer, m);
+        let high = known.reliance_high;
+        let (mut cause, mut reason) = if lv.is_none() {
+            (
+                Cause::DataGap,
+                format!("{}, so lode cannot assess it", known.gap(consumer, m)),
+            )
+        } else if let (Some(r), false) = (r, listed) {
+            (
+                Cause::MethodDifference,
+                format!(
+                    "import reliance {r:.0} % and a dominant supplier of low alignment make lode rate it {}; the list does not include it",
+                    lv.clone().unwrap_or_default()
+                ),
+            )
+        } else if let Some(r) = r.filter(|r| *r < high) {
+            (
+                Cause::MethodDifference,
+                format!(
+                    "import reliance {r:.0} % is below reliance_high ({high:.0} %), so lode sees no exposure"
+                ),
+            )
+        } else {
+            (
+                Cause::MethodDifference,
+                format!(
+                    "import reliance {:.0} % is high, but no stage has a dominant supplier of low alignment toward {consumer}",
+                    r.unwrap_or(0.0)
+                ),
+            )
+        };
+        if let Some((c, text)) = note(consumer, m) {
+            cause = c;
+            reason = format!("{reason}; {text}");
+        }
+        misses.push(Miss {
+            mineral: m.clone(),
+            on_list: listed,
+            level: lv,
+            cause,
+            reason,
         });
     }
-    Ok(out)
+    ListComparison {
+        consumer: consumer.to_string(),
+        list: list.to_string(),
+        label: label.to_string(),
+        source,
+        covered: minerals.len(),
+        assessed,
+        on_list,
+        flagged,
+        misses,
+    }
+}
+
+fn coverage(
+    known: &Known,
+    reference: &Reference,
+    consumer: &str,
+    list: &str,
+    label: &str,
+) -> Coverage {
+    let mut items = Vec::new();
+    for item in reference.list(list) {
+        let (mine, group) = item_minerals(item, known);
+        let levels: Vec<(&String, &String)> = mine
+            .iter()
+            .filter_map(|m| known.level(consumer, m).map(|l| (m, l)))
+            .collect();
+        let status = if let Some(&(_, top)) = levels.iter().max_by_key(|(_, l)| rank(l)) {
+            Status::Assessed {
+                minerals: levels.iter().map(|(m, _)| m.to_string()).collect(),
+                level: top.clone(),
+            }
+        } else if let Some((g, l)) = group
+            .as_ref()
+            .and_then(|g| known.level(consumer, g).map(|l| (g, l)))
+        {
+            Status::AsGroup {
+                group: g.clone(),
+                level: l.clone(),
+            }
+        } else {
+            let mut reasons: Vec<String> = mine
+                .iter()
+                .chain(group.iter())
+                .map(|m| format!("{m}: {}", known.gap(consumer, m)))
+                .collect();
+            if reasons.is_empty() {
+                let ids = members(&item.item, &item.minerals).join(", ");
+                reasons.push(format!("not declared (the scenario has no mineral {ids})"));
+            }
+            Status::NotAssessed {
+                reason: reasons.join("; "),
+            }
+        };
+        items.push(ItemCoverage {
+            item: item.item.clone(),
+            status,
+        });
+    }
+    items.sort_by(|a, b| a.item.cmp(&b.item));
+    Coverage {
+        consumer: consumer.to_string(),
+        list: list.to_string(),
+        label: label.to_string(),
+        items,
+    }
 }
 
 #[cfg(test)]
@@ -882,18 +1078,28 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_may_be_quoted_and_span_lines() {
-        let rows = parse_csv("a,b\n\"x, y\",\"two\nlines\"\n\"q\"\"q\",z\n");
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1], vec!["x, y".to_string(), "two\nlines".to_string()]);
-        assert_eq!(rows[2], vec!["q\"q".to_string(), "z".to_string()]);
-    }
-
-    #[test]
     fn supply_risk_weighs_global_supply_by_half_the_import_reliance() {
         // IR = 1: half global, half EU sourcing.
         assert!((supply_risk(4.0, 2.0, 1.0, 0.0, 1.0) - 3.0).abs() < 1e-12);
         // IR = 0: EU sourcing only; recycling and substitution scale the result.
         assert!((supply_risk(4.0, 2.0, 0.0, 0.5, 0.8) - 0.8).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_item_stands_for_its_minerals_or_its_name() {
+        assert_eq!(members("coking coal", ""), vec!["coking_coal"]);
+        assert!(members("Titanium", "-").is_empty());
+        assert_eq!(
+            members("light rare earth elements", "cerium; lanthanum"),
+            vec!["cerium", "lanthanum"]
+        );
+    }
+
+    #[test]
+    fn the_study_is_recognised_by_its_citation() {
+        assert!(cites_study(
+            "European Commission (2023), Study on the critical raw materials for the EU 2023"
+        ));
+        assert!(!cites_study("USGS Mineral Commodity Summaries 2026"));
     }
 }

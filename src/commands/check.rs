@@ -2,15 +2,13 @@
 
 use super::Outcome;
 use crate::error::Error;
-use crate::lower::{self, Options};
-use crate::scenario;
+use crate::lower::Options;
 use std::path::PathBuf;
 
 pub fn check(paths: &[PathBuf]) -> Result<Outcome, Error> {
     let mut out = String::new();
     for p in paths {
-        let s = scenario::load(Some(p))?;
-        let facts = lower::lower(&s, &Options::default())?;
+        let (s, facts) = super::load_and_lower(Some(p), &Options::default())?;
         out.push_str(&format!(
             "ok: {} — scenario `{}`, {} facts, {} input tuples\n",
             p.display(),

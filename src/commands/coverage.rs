@@ -7,9 +7,8 @@ use crate::cli::Format;
 use crate::engine;
 use crate::error::Error;
 use crate::explain::Coverage;
-use crate::lower::{self, Options};
+use crate::lower::Options;
 use crate::report::proof::audit;
-use crate::scenario;
 use std::path::PathBuf;
 
 pub fn coverage(
@@ -34,8 +33,7 @@ pub fn coverage(
     }
     let mut cov = Coverage::new(files.iter().map(|p| p.display().to_string()).collect());
     for (i, p) in files.iter().enumerate() {
-        let s = scenario::load(Some(p))?;
-        let facts = lower::lower(&s, &Options::default())?;
+        let (_, facts) = super::load_and_lower(Some(p), &Options::default())?;
         let (_, firings) = engine::evaluate_traced(&facts);
         cov.add(i, &firings);
     }

@@ -20,7 +20,7 @@ mod validate;
 use crate::cli::{Cli, Command, EvalArgs};
 use crate::error::{Error, suggest};
 use crate::lower::{self, Facts, Options};
-use crate::scenario::{self, Date, Scenario};
+use crate::scenario::{self, Date, Loaded, Scenario};
 use std::path::{Path, PathBuf};
 
 /// What a command produced: text for standard output, and the exit code.
@@ -120,7 +120,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             format,
             eval,
         } => timeline::timeline(scenario.as_deref(), &from, &to, &relations, format, &eval),
-        Command::Validate { data, out } => validate::validate(&data, out.as_deref()),
+        Command::Validate { data, out } => validate::validate(data.as_deref(), out.as_deref()),
     }
 }
 
@@ -154,9 +154,33 @@ pub fn options(eval: &EvalArgs) -> Result<Options, Error> {
 /// Loads, merges, validates and lowers a scenario (`None`: the bundled baseline).
 pub fn open(path: Option<&Path>, eval: &EvalArgs) -> Result<(Scenario, Facts), Error> {
     let opts = options(eval)?;
-    let s = scenario::load(path)?;
-    let facts = lower::lower(&s, &opts)?;
-    Ok((s, facts))
+    load_and_lower(path, &opts)
+}
+
+/// Loads and lowers a scenario, reporting its problems of shape (`scenario`) and of meaning
+/// (`lower`: unknown references, sums past 100 %) together, in file order: when a file has
+/// problems of shape, the facts that could be read are still checked.
+pub fn load_and_lower(path: Option<&Path>, opts: &Options) -> Result<(Scenario, Facts), Error> {
+    lower_loaded(scenario::read(path)?, opts)
+}
+
+/// [`load_and_lower`] for a scenario already read.
+pub fn lower_loaded(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts), Error> {
+    if loaded.problems.is_empty() {
+        let facts = lower::lower(&loaded.scenario, opts)?;
+        return Ok((loaded.scenario, facts));
+    }
+    let name = loaded.name().to_string();
+    let mut problems = loaded.problems;
+    // A table that could not be read at all leaves its declarations out: every reference to
+    // them would look unknown, so references are checked only when every file was read.
+    if loaded.complete
+        && let Err(Error::Invalid { problems: more, .. }) = lower::lower(&loaded.scenario, opts)
+    {
+        problems.extend(more);
+    }
+    scenario::sort_problems(&mut problems);
+    Err(Error::invalid(&name, problems))
 }
 
 /// Resolves relation names given on the command line (case-insensitive, with suggestions).

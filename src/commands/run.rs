@@ -77,7 +77,10 @@ pub fn run(
                 kept,
                 automatic,
             ));
-            let extra = |r: usize, t: &[Value]| conf.get(r, t).map(report::confidence::cell);
+            let extra = |r: usize, t: &[Value]| {
+                conf.get(r, t)
+                    .map(|q| report::confidence::cell(q, conf.assumed(r, t).unwrap_or_default()))
+            };
             out.push_str(&report::relations_table(
                 &facts.syms,
                 &db,

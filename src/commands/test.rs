@@ -6,10 +6,9 @@
 use super::{Outcome, scenario_files};
 use crate::error::Error;
 use crate::explain::Explainer;
-use crate::lower::{self, Options};
+use crate::lower::Options;
 use crate::query;
 use crate::report::proof::audit;
-use crate::scenario;
 use std::path::PathBuf;
 
 pub fn test(scenarios: &[PathBuf]) -> Result<Outcome, Error> {
@@ -17,8 +16,7 @@ pub fn test(scenarios: &[PathBuf]) -> Result<Outcome, Error> {
     let mut out = String::new();
     let (mut total, mut failed) = (0, 0);
     for p in &files {
-        let s = scenario::load(Some(p))?;
-        let facts = lower::lower(&s, &Options::default())?;
+        let (s, facts) = super::load_and_lower(Some(p), &Options::default())?;
         // Resolve every query first: all bad queries of a file are reported together.
         let mut patterns = Vec::new();
         let mut problems = Vec::new();

@@ -6,13 +6,18 @@ use crate::cli::EvalArgs;
 use crate::engine;
 use crate::error::Error;
 use crate::report;
-use crate::validate;
+use crate::validate::{self, Reference};
 use std::path::Path;
 
-pub fn validate(data: &Path, out: Option<&Path>) -> Result<Outcome, Error> {
+/// `data`: a directory to read the reference tables from instead of the embedded ones.
+pub fn validate(data: Option<&Path>, out: Option<&Path>) -> Result<Outcome, Error> {
+    let reference = match data {
+        Some(dir) => Reference::read(dir)?,
+        None => Reference::embedded()?,
+    };
     let (s, facts) = open(None, &EvalArgs::default())?;
     let model = engine::evaluate(&facts);
-    let v = validate::validate(&s, &facts, &model, data)?;
+    let v = validate::validate(&s, &facts, &model, &reference);
     let text = report::validation::markdown(&v);
     match out {
         None => Ok(Outcome::ok(text)),

@@ -12,10 +12,10 @@ pub fn note(
 ) -> String {
     let total: usize = counts.iter().map(|(_, n)| n).sum();
     let mut out = String::from(
-        "confidence: the weakest source quality on each conclusion's minimal proof (official > derived > secondary > assumption > claim)\n",
+        "confidence: the weakest quality among the data facts of each conclusion's minimal proof (official > derived > secondary > assumption > claim), then the kinds of analyst assumption it rests on (`lode explain` lists them)\n",
     );
     if automatic {
-        out.push_str("  shown because this scenario states claims (quality `claim`): a conclusion marked claim rests on one\n");
+        out.push_str("shown because this scenario states claims (quality `claim`): a conclusion marked claim rests on one\n");
     }
     let parts: Vec<String> = counts
         .iter()
@@ -23,13 +23,13 @@ pub fn note(
         .map(|(q, n)| format!("{n} {}", q.as_str()))
         .collect();
     out.push_str(&format!(
-        "  {total} conclusion{}: {}\n",
+        "{total} conclusion{}: {}\n",
         if total == 1 { "" } else { "s" },
         parts.join(", ")
     ));
     if let Some(m) = min {
         out.push_str(&format!(
-            "  --min-confidence {}: showing {kept} of {total}, {} or better\n",
+            "--min-confidence {}: showing {kept} of {total}, {} or better\n",
             m.as_str(),
             m.as_str()
         ));
@@ -42,9 +42,14 @@ pub fn choices() -> String {
     format!("one of: {}", Quality::NAMES.join(", "))
 }
 
-/// The confidence column of a conclusion.
-pub fn cell(q: Quality) -> String {
-    q.as_str().to_string()
+/// The confidence column of a conclusion: its data quality, and the kinds of assumption it rests
+/// on (`derived; assumes alignment, transit`).
+pub fn cell(q: Quality, assumed: &[&str]) -> String {
+    if assumed.is_empty() {
+        q.as_str().to_string()
+    } else {
+        format!("{}; assumes {}", q.as_str(), assumed.join(", "))
+    }
 }
 
 /// The confidence field of a conclusion in JSON.

@@ -79,7 +79,11 @@ pub fn heading(meta: &Meta, as_of: &str) -> String {
     s
 }
 
-/// Conclusions as tables, one per relation, in program order.
+/// Conclusions as text, one relation after another in program order: a heading with the
+/// relation's signature and doc line, then one line per tuple written as a query,
+/// `  RiskLevel(USA, gallium,  refining, critical)`, its fields aligned in columns. Any extra
+/// column (the confidence) follows a `#`, which `lode explain` reads as a comment, so every data
+/// line can be pasted into `lode explain` as it is.
 pub fn relations_table(
     syms: &Symbols,
     db: &crate::model::Database,
@@ -91,36 +95,74 @@ pub fn relations_table(
     for &ri in rels {
         let r = &program().relations[ri];
         let tuples = db.rel(ri);
+        let fields: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
         out.push_str(&format!(
-            "\n{} — {} ({} row{})\n",
+            "\n{}({}) — {} ({} row{}{})\n",
             r.name,
+            fields.join(", "),
             r.doc,
             tuples.len(),
-            if tuples.len() == 1 { "" } else { "s" }
+            if tuples.len() == 1 { "" } else { "s" },
+            match extra_header {
+                Some(h) if !tuples.is_empty() => format!(", {h} after #"),
+                _ => String::new(),
+            }
         ));
-        if tuples.is_empty() {
-            continue;
-        }
-        let mut header: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
-        if let Some(h) = extra_header {
-            header.push(h.to_string());
-        }
-        let rows: Vec<Vec<String>> = tuples
+        let rows: Vec<(Vec<String>, Option<String>)> = tuples
             .iter()
             .map(|t| {
-                let mut row: Vec<String> = r
+                let cells = r
                     .fields
                     .iter()
                     .zip(t.iter())
                     .map(|(f, v)| field(syms, &f.name, v))
                     .collect();
-                if let Some(x) = extra(ri, t) {
-                    row.push(x);
-                }
-                row
+                (cells, extra(ri, t))
             })
             .collect();
-        out.push_str(&columns(&header, &rows, "  "));
+        out.push_str(&atom_lines(&r.name, &rows, "  "));
+    }
+    out
+}
+
+/// Lines `Name(a,   b, c)  # extra`, the fields aligned in columns (the padding is whitespace
+/// `lode explain` skips), the extras aligned after `#`.
+pub fn atom_lines(name: &str, rows: &[(Vec<String>, Option<String>)], indent: &str) -> String {
+    let n = rows.iter().map(|(c, _)| c.len()).max().unwrap_or(0);
+    let mut widths = vec![0usize; n];
+    for (cells, _) in rows {
+        for (i, c) in cells.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count() + 1);
+        }
+    }
+    let atoms: Vec<String> = rows
+        .iter()
+        .map(|(cells, _)| {
+            let mut s = format!("{name}(");
+            for (i, c) in cells.iter().enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(c);
+                } else {
+                    let cell = format!("{c},");
+                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    s.push_str(&cell);
+                    s.push_str(&" ".repeat(pad + 1));
+                }
+            }
+            s.push(')');
+            s
+        })
+        .collect();
+    let width = atoms.iter().map(|a| a.chars().count()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (a, (_, x)) in atoms.iter().zip(rows) {
+        match x {
+            Some(x) => {
+                let pad = width - a.chars().count();
+                out.push_str(&format!("{indent}{a}{}  # {x}\n", " ".repeat(pad)));
+            }
+            None => out.push_str(&format!("{indent}{a}\n")),
+        }
     }
     out
 }

@@ -12,7 +12,7 @@ use crate::lower::{Origin, ParamFrom};
 use crate::model::{Symbols, Value};
 use crate::params::{self, Unit};
 use crate::query::Pattern;
-use crate::scenario::Scenario;
+use crate::scenario::{Fact, Scenario};
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -119,27 +119,30 @@ fn param_from(ctx: Ctx<'_>, from: &ParamFrom) -> String {
     }
 }
 
-/// One line for an origin: `fact: share(gallium, refining, CHN, 2025) = 98.9% — source: … [official] at file:line:col`.
+/// A fact's value as a reader should take it: ` = 98.9%` (the bound, period and unit it was
+/// published with belong to the value, so they show with it).
+pub fn fact_value(f: &Fact) -> String {
+    let mut v = f
+        .num("percent")
+        .map(|p| format!(" = {}%", trim_num(p)))
+        .unwrap_or_default();
+    if f.table.name == "alignment" && !f.str("level").is_empty() {
+        v = format!(" = {}", f.str("level"));
+    }
+    let period = f.str("period");
+    if !period.is_empty() {
+        let _ = write!(v, " (reference period {period})");
+    }
+    v
+}
+
+/// One line for an origin: `fact: share(gallium, refining, CHN, 2025) = 98.9% — source: …
+/// [official] at file:line:col`, or for an assumption, `assumption: alignment(USA, CHN) = rival
+/// — rationale: … [assumption] at file:line:col`.
 pub fn origin_line(ctx: Ctx<'_>, rel: usize, t: &[Value], o: &Origin) -> String {
     match o {
         Origin::Fact(i) => match ctx.scenario.facts.get(*i) {
-            Some(f) => {
-                let value = f
-                    .num("percent")
-                    .map(|p| format!(" = {}%", trim_num(p)))
-                    .unwrap_or_default();
-                let source = if f.source.is_empty() {
-                    "no source given".to_string()
-                } else {
-                    format!("source: {}", f.source)
-                };
-                format!(
-                    "fact: {}{value} — {source} [{}] at {}",
-                    f.describe(),
-                    f.quality.as_str(),
-                    ctx.scenario.place(&f.loc)
-                )
-            }
+            Some(f) => fact_line(ctx, f),
             None => format!("fact #{i}"),
         },
         Origin::Param { name, from } => {
@@ -154,6 +157,41 @@ pub fn origin_line(ctx: Ctx<'_>, rel: usize, t: &[Value], o: &Origin) -> String 
         Origin::Computed { formula, .. } => format!("computed: {formula}"),
         Origin::Cut { what } => format!("cut: {what}"),
     }
+}
+
+/// One line for a fact (see [`origin_line`]): what it is, its value, what it rests on (its source,
+/// or the rationale of an assumption), its quality and its place.
+pub fn fact_line(ctx: Ctx<'_>, f: &Fact) -> String {
+    let assumed = crate::confidence::is_assumption(f);
+    let mut grounds = Vec::new();
+    if !f.str("rationale").is_empty() {
+        grounds.push(format!("rationale: {}", f.str("rationale")));
+    }
+    if !f.source.trim().is_empty() {
+        grounds.push(format!("source: {}", f.source));
+    }
+    if grounds.is_empty() {
+        grounds.push(if assumed {
+            "no rationale given".to_string()
+        } else {
+            "no source given".to_string()
+        });
+    }
+    format!(
+        "{}: {}{} — {} [{}] at {}",
+        if assumed { "assumption" } else { "fact" },
+        f.describe(),
+        fact_value(f),
+        grounds.join("; "),
+        crate::confidence::quality_of(f).as_str(),
+        ctx.scenario.place(&f.loc)
+    )
+}
+
+/// The note of a fact, as a line under it (`note: …`), if it has one.
+fn note_line(f: &Fact) -> Option<String> {
+    let n = f.str("note").trim();
+    (!n.is_empty()).then(|| format!("note: {n}"))
 }
 
 fn other_rules_text(p: &Proof) -> Option<String> {
@@ -256,14 +294,23 @@ fn tree(ctx: Ctx<'_>, p: &Proof) -> Node {
             }
             for o in origins {
                 details.push(origin_line(ctx, p.rel, &p.tuple, o));
+                if let Origin::Fact(i) = o
+                    && let Some(n) = ctx.scenario.facts.get(*i).and_then(note_line)
+                {
+                    details.push(n);
+                }
             }
         }
         Step::Computed { formula, inputs } => {
-            details.push(format!(
-                "computed: {formula}, from {} input{}",
-                inputs.len(),
-                if inputs.len() == 1 { "" } else { "s" }
-            ));
+            details.push(if inputs.is_empty() {
+                format!("computed: {formula}, from no input (an empty sum)")
+            } else {
+                format!(
+                    "computed: {formula}, from {} input{}",
+                    inputs.len(),
+                    if inputs.len() == 1 { "" } else { "s" }
+                )
+            });
             children.extend(inputs.iter().map(|q| tree(ctx, q)));
         }
         Step::Truncated => details.push(format!(
@@ -292,6 +339,70 @@ pub fn text(ctx: Ctx<'_>, p: &Proof) -> String {
     let mut root = tree(ctx, p);
     mark_weakest(ctx, p, &mut root);
     draw(&root, "", true, true, &mut out);
+    out.push_str(&assumptions_text(ctx, p));
+    out
+}
+
+/// A parameter leaf of a proof: its name, value (as the rules see it) and where it is set.
+struct ParamLeaf<'p> {
+    name: &'p str,
+    value: Option<i64>,
+    from: &'p ParamFrom,
+}
+
+fn param_leaves<'p>(p: &'p Proof, out: &mut BTreeMap<&'p str, ParamLeaf<'p>>) {
+    match &p.step {
+        Step::Rule { premises, .. } => premises.iter().for_each(|q| param_leaves(q, out)),
+        Step::Computed { inputs, .. } => inputs.iter().for_each(|q| param_leaves(q, out)),
+        Step::Input { origins } => {
+            for o in origins {
+                if let Origin::Param { name, from } = o {
+                    let value = (p.rel == crate::datalog::rel::PARAM)
+                        .then(|| p.tuple.get(1).map(Value::num))
+                        .flatten();
+                    out.entry(name.as_str()).or_insert(ParamLeaf {
+                        name: name.as_str(),
+                        value,
+                        from,
+                    });
+                }
+            }
+        }
+        Step::Truncated => {}
+    }
+}
+
+/// The assumptions a proof rests on, listed apart from its data: each assumed fact with its
+/// rationale, then each parameter with its value, doc line and origin.
+fn assumptions_text(ctx: Ctx<'_>, p: &Proof) -> String {
+    let facts = crate::confidence::assumptions(ctx.scenario, p);
+    let mut params = BTreeMap::new();
+    param_leaves(p, &mut params);
+    if facts.is_empty() && params.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "assumptions it rests on ({} assumed fact{}, {} parameter{}):\n",
+        facts.len(),
+        if facts.len() == 1 { "" } else { "s" },
+        params.len(),
+        if params.len() == 1 { "" } else { "s" }
+    );
+    for i in facts {
+        if let Some(f) = ctx.scenario.facts.get(i) {
+            let _ = writeln!(out, "  {}", fact_line(ctx, f));
+        }
+    }
+    for (name, pl) in &params {
+        let v = pl.value.map(|v| param_value(name, v)).unwrap_or_default();
+        let doc = params::spec(name).map_or("", |s| s.doc);
+        let _ = writeln!(
+            out,
+            "  parameter: {} = {v} — {doc} ({})",
+            pl.name,
+            param_from(ctx, pl.from)
+        );
+    }
     out
 }
 
@@ -315,15 +426,7 @@ fn rule_json(rule: usize) -> Json {
 fn origin_json(ctx: Ctx<'_>, rel: usize, t: &[Value], o: &Origin) -> Json {
     match o {
         Origin::Fact(i) => match ctx.scenario.facts.get(*i) {
-            Some(f) => json!({
-                "kind": "fact",
-                "table": f.table.name,
-                "fact": f.describe(),
-                "percent": f.num("percent"),
-                "source": f.source,
-                "quality": f.quality.as_str(),
-                "at": ctx.scenario.place(&f.loc),
-            }),
+            Some(f) => fact_json(ctx, f),
             None => json!({ "kind": "fact" }),
         },
         Origin::Param { name, from } => json!({
@@ -888,15 +991,44 @@ fn mark_weakest(ctx: Ctx<'_>, p: &Proof, root: &mut Node) {
     } else {
         " (of the facts shown; --depth hides the rest)"
     };
+    let weakest = crate::confidence::weakest_facts(ctx.scenario, p);
+    let assumed = crate::confidence::assumptions(ctx.scenario, p).len();
+    let mut params = BTreeMap::new();
+    param_leaves(p, &mut params);
+    let rests = if assumed + params.len() == 0 {
+        String::new()
+    } else {
+        format!(
+            "; it rests on {assumed} assumed fact{} and {} parameter{} (listed below the proof)",
+            if assumed == 1 { "" } else { "s" },
+            params.len(),
+            if params.len() == 1 { "" } else { "s" }
+        )
+    };
+    match weakest.first().and_then(|&i| ctx.scenario.facts.get(i)) {
+        None => root.details.push(format!(
+            "confidence: {}{shown} — it rests on no data fact{rests}",
+            q.as_str()
+        )),
+        Some(_) if q == crate::scenario::Quality::Official => root.details.push(format!(
+            "confidence: official{shown} — every data fact is official{rests}"
+        )),
+        Some(f) => {
+            let more = match weakest.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            root.details.push(format!(
+                "confidence: {}{shown} — its weakest data: {}{more} (marked ◀ weakest){rests}",
+                q.as_str(),
+                f.describe()
+            ));
+        }
+    }
     if q == crate::scenario::Quality::Official {
-        root.details.push(format!("confidence: official{shown}"));
         return;
     }
-    root.details.push(format!(
-        "confidence: {}{shown} — the weakest source quality among its facts (marked ◀ weakest)",
-        q.as_str()
-    ));
-    let lines: Vec<String> = crate::confidence::weakest_facts(ctx.scenario, p)
+    let lines: Vec<String> = weakest
         .into_iter()
         .map(|i| origin_line(ctx, 0, &[], &Origin::Fact(i)))
         .collect();
@@ -911,7 +1043,29 @@ fn mark_weakest(ctx: Ctx<'_>, p: &Proof, root: &mut Node) {
     walk(root, &lines);
 }
 
-/// A proof's JSON with its `confidence` and the facts that set it (`weakest_facts`).
+/// A fact as JSON: what it is, its value, what it rests on, its quality and place.
+fn fact_json(ctx: Ctx<'_>, f: &Fact) -> Json {
+    let text = |k: &str| {
+        let v = f.str(k).trim();
+        if v.is_empty() { Json::Null } else { json!(v) }
+    };
+    json!({
+        "kind": if crate::confidence::is_assumption(f) { "assumption" } else { "fact" },
+        "table": f.table.name,
+        "fact": f.describe(),
+        "percent": f.num("percent"),
+        "period": text("period"),
+        "level": text("level"),
+        "rationale": text("rationale"),
+        "note": text("note"),
+        "source": f.source,
+        "quality": crate::confidence::quality_of(f).as_str(),
+        "at": ctx.scenario.place(&f.loc),
+    })
+}
+
+/// A proof's JSON with its `confidence`, the data facts that set it (`weakest_facts`), and the
+/// assumptions it rests on, apart (`assumptions`: assumed facts; `params`).
 fn with_confidence(ctx: Ctx<'_>, p: &Proof, mut v: Json) -> Json {
     if let Json::Object(m) = &mut v {
         let q = crate::confidence::of_proof(ctx.scenario, p);
@@ -922,10 +1076,30 @@ fn with_confidence(ctx: Ctx<'_>, p: &Proof, mut v: Json) -> Json {
             crate::confidence::weakest_facts(ctx.scenario, p)
                 .into_iter()
                 .filter_map(|i| ctx.scenario.facts.get(i))
-                .map(|f| json!({"fact": f.describe(), "quality": f.quality.as_str(), "at": ctx.scenario.place(&f.loc)}))
+                .map(|f| fact_json(ctx, f))
                 .collect()
         };
         m.insert("weakest_facts".into(), Json::Array(weakest));
+        let assumed: Vec<Json> = crate::confidence::assumptions(ctx.scenario, p)
+            .into_iter()
+            .filter_map(|i| ctx.scenario.facts.get(i))
+            .map(|f| fact_json(ctx, f))
+            .collect();
+        m.insert("assumptions".into(), Json::Array(assumed));
+        let mut params = BTreeMap::new();
+        param_leaves(p, &mut params);
+        let params: Vec<Json> = params
+            .values()
+            .map(|pl| {
+                json!({
+                    "name": pl.name,
+                    "value": pl.value,
+                    "doc": params::spec(pl.name).map(|s| s.doc),
+                    "from": param_from(ctx, pl.from),
+                })
+            })
+            .collect();
+        m.insert("params".into(), Json::Array(params));
     }
     v
 }

@@ -6,10 +6,28 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-/// A fact whose key an earlier fact of the same file already has: a duplicate id, a repeated
-/// fact, or (worse) the same fact with conflicting values. Points at the second one's key.
-pub(super) fn duplicate(file: &SourceFile, first: &Fact, second: &Fact) -> Problem {
-    let (line, _) = file.line_col(first.loc.span.start);
+/// A fact whose key an earlier fact of the same file (or of a table the file loads) already has:
+/// a duplicate id, a repeated fact, or (worse) the same fact with conflicting values. Points at
+/// the second one's key; `files` holds both facts' files.
+pub(super) fn duplicate(files: &[SourceFile], first: &Fact, second: &Fact) -> Problem {
+    let (Some(file), Some(first_file)) = (files.get(second.loc.file), files.get(first.loc.file))
+    else {
+        // Both facts were read from `files`; this is never reached.
+        return Problem::new(
+            &SourceFile {
+                name: "scenario".into(),
+                text: "".into(),
+            },
+            0..0,
+            format!("duplicate fact {}", second.describe()),
+        );
+    };
+    let (l, _) = first_file.line_col(first.loc.span.start);
+    let line = if first.loc.file == second.loc.file {
+        format!("line {l}")
+    } else {
+        format!("{}:{l}", first_file.name)
+    };
     let key_col = second.table.key.first().copied().unwrap_or("id");
     let span = second.span_of(key_col).span;
     if second.table.key == ["id"] {
@@ -21,7 +39,7 @@ pub(super) fn duplicate(file: &SourceFile, first: &Fact, second: &Fact) -> Probl
         )
         .label("declared again")
         .help(format!(
-            "`{id}` is first declared at line {line}; keep one of them"
+            "`{id}` is first declared at {line}; keep one of them"
         ));
     }
     let conflicts: Vec<String> = first
@@ -32,11 +50,11 @@ pub(super) fn duplicate(file: &SourceFile, first: &Fact, second: &Fact) -> Probl
             let other = second.get(k);
             (other != Some(v)).then(|| match other {
                 Some(o) => format!(
-                    "`{k}` is {} here but {} at line {line}",
+                    "`{k}` is {} here but {} at {line}",
                     o.key_text(),
                     v.key_text()
                 ),
-                None => format!("`{k}` is {} at line {line} and absent here", v.key_text()),
+                None => format!("`{k}` is {} at {line} and absent here", v.key_text()),
             })
         })
         .chain(
@@ -44,14 +62,14 @@ pub(super) fn duplicate(file: &SourceFile, first: &Fact, second: &Fact) -> Probl
                 .fields
                 .keys()
                 .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(*k))
-                .map(|k| format!("`{k}` is absent at line {line}")),
+                .map(|k| format!("`{k}` is absent at {line}")),
         )
         .collect();
     if conflicts.is_empty() {
         Problem::new(file, span, format!("duplicate fact {}", second.describe()))
             .label("repeated")
             .help(format!(
-                "the same fact is first given at line {line}; drop one of them"
+                "the same fact is first given at {line}; drop one of them"
             ))
     } else {
         Problem::new(
@@ -170,7 +188,7 @@ pub(super) fn merge(
         if s.meta.reference_year == 0 {
             missing.push("reference_year");
         }
-        if own.has_header {
+        if own.has_header && own.header_is_table {
             problems.push(
                 Problem::new(
                     file,

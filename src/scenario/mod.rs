@@ -6,6 +6,7 @@
 //! [`Scenario`], is well-formed but not yet checked against itself (unknown countries, shares
 //! past 100 %): that is `lower`'s job.
 
+mod csv;
 mod merge;
 mod schema;
 mod toml;
@@ -14,6 +15,7 @@ pub use schema::*;
 
 use crate::error::{Error, Problem, SourceFile};
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -215,36 +217,130 @@ impl Scenario {
     }
 }
 
-/// The bundled baseline scenario, embedded so `lode run` works from any directory.
-pub const BASELINE_NAME: &str = "scenarios/baseline.toml";
-pub const BASELINE_TEXT: &str = include_str!("../../scenarios/baseline.toml");
+/// The files build.rs bundles into the binary: every `scenarios/*.toml` and `data/**/*.csv`.
+mod bundled {
+    include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+}
 
-/// Loads a scenario file and its `extends` chain. `None` loads the bundled baseline.
-pub fn load(path: Option<&Path>) -> Result<Scenario, Error> {
-    let mut loader = Loader {
-        files: Vec::new(),
-        stack: Vec::new(),
-    };
-    match path {
-        None => loader.load_text(BASELINE_NAME.into(), BASELINE_TEXT.into(), None),
-        Some(p) => loader.load_path(p, None),
+/// Every bundled file as `(repository-relative path, text)`, sorted by path.
+pub use bundled::BUNDLED;
+
+/// The bundled baseline scenario, embedded (with the tables it loads) so `lode run` works from
+/// any directory.
+pub const BASELINE_NAME: &str = "scenarios/baseline.toml";
+pub use bundled::BASELINE_TEXT;
+
+/// The text of a bundled file, by its repository-relative path (`data/shares.csv`).
+pub fn bundled_file(path: &str) -> Option<&'static str> {
+    BUNDLED
+        .binary_search_by_key(&path, |(p, _)| p)
+        .ok()
+        .map(|i| BUNDLED[i].1)
+}
+
+/// A scenario as read, with every problem of shape found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// When `problems` is not empty, this holds the facts that could be read — enough to check
+    /// their references (`lower`), never to evaluate.
+    pub scenario: Scenario,
+    /// Problems of shape (syntax aside, which stops reading): unknown keys and headers, bad
+    /// values, missing sources, duplicates, unreadable tables, removals that match nothing.
+    pub problems: Vec<Problem>,
+    /// False when a whole table or file could not be read: what it declares is missing, so
+    /// references to it would all look unknown; checking references is then pointless.
+    pub complete: bool,
+}
+
+impl Loaded {
+    /// The scenario if it has no problems; else all of them, in file order, as one error.
+    pub fn into_result(mut self) -> Result<Scenario, Error> {
+        if self.problems.is_empty() {
+            return Ok(self.scenario);
+        }
+        sort_problems(&mut self.problems);
+        let name = self.name().to_string();
+        Err(Error::invalid(&name, self.problems))
+    }
+
+    /// The name of the scenario's own file (the first read).
+    pub fn name(&self) -> &str {
+        self.scenario
+            .files
+            .first()
+            .map_or("scenario", |f| f.name.as_str())
     }
 }
 
-/// Loads a scenario from text (for tests and tools): `name` is shown in diagnostics; `extends`
-/// is resolved relative to `dir`.
+/// Loads a scenario file, its `extends` chain and the tables they `[[load]]`. `None` loads the
+/// bundled baseline (its tables from the bundled files).
+pub fn load(path: Option<&Path>) -> Result<Scenario, Error> {
+    read(path)?.into_result()
+}
+
+/// Like [`load`], but a scenario with problems of shape comes back with them (see [`Loaded`]),
+/// so that its references can be checked in the same run. `Err` only when reading cannot go on
+/// (a missing or unreadable scenario file, a TOML syntax error, an `extends` cycle).
+pub fn read(path: Option<&Path>) -> Result<Loaded, Error> {
+    match path {
+        None => Loader::new(true).finish(|l| {
+            l.load_text(
+                BASELINE_NAME.into(),
+                BASELINE_TEXT.into(),
+                PathBuf::from("scenarios"),
+            )
+        }),
+        Some(p) => Loader::new(false).finish(|l| l.load_path(p, None)),
+    }
+}
+
+/// Loads a scenario from text (for tests and tools): `name` is shown in diagnostics. `extends`
+/// and `[[load]]` are resolved relative to `dir`; without one, relative to `name` among the
+/// bundled files (so `load_str(BASELINE_NAME, BASELINE_TEXT, None)` is the baseline), then on
+/// disk relative to the working directory.
 pub fn load_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Scenario, Error> {
-    let mut loader = Loader {
-        files: Vec::new(),
-        stack: Vec::new(),
+    read_str(name, text, dir)?.into_result()
+}
+
+/// [`load_str`] that keeps the problems of shape with the partial scenario, as [`read`] does.
+pub fn read_str(name: &str, text: &str, dir: Option<&Path>) -> Result<Loaded, Error> {
+    let (bundled, dir) = match dir {
+        Some(d) => (false, d.to_path_buf()),
+        None => (
+            true,
+            Path::new(name)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        ),
     };
-    loader.load_text(name.into(), text.into(), dir.map(Path::to_path_buf))
+    Loader::new(bundled).finish(|l| l.load_text(name.into(), text.into(), dir))
 }
 
 struct Loader {
     files: Vec<SourceFile>,
     /// Canonical paths of the files being loaded, child first: a repeat is a cycle.
     stack: Vec<PathBuf>,
+    /// Relative paths name bundled files first (the bundled baseline, `load_str` without a
+    /// directory); else files on disk.
+    bundled: bool,
+    problems: Vec<Problem>,
+    complete: bool,
+    /// Every table file loaded so far (canonical path, or bundled name), with the place of the
+    /// `[[load]]` that loaded it: a file is loaded once.
+    loaded: HashMap<PathBuf, Loc>,
+}
+
+/// One `[[load]]` entry.
+#[derive(Debug)]
+struct LoadSpec {
+    schema: &'static TableSchema,
+    file: String,
+    /// The span of the `file` value.
+    file_span: Range<usize>,
+    /// Defaults for rows that give no `source` / `quality` of their own.
+    source: Option<String>,
+    quality: Option<Quality>,
 }
 
 /// A file's own content, before merging with its parent.
@@ -256,7 +352,11 @@ struct Parsed {
     facts: Vec<Fact>,
     removes: Vec<(String, BTreeMap<String, String>, Loc)>,
     expects: Vec<Expect>,
+    loads: Vec<LoadSpec>,
+    default_quality: Quality,
     has_header: bool,
+    /// `[scenario]` is a table (a header written as a value is reported once, not as incomplete).
+    header_is_table: bool,
     /// The span of the `scenario` key of `[scenario]`.
     header: Range<usize>,
 }
@@ -270,7 +370,103 @@ fn display_path(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// `dir/rel` with `.` and `..` resolved without touching the disk.
+fn normalize_path(dir: &Path, rel: &str) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in dir.join(rel).components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                let last = out.components().next_back();
+                if matches!(last, Some(std::path::Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(last, Some(std::path::Component::RootDir)) {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// [`normalize_path`] as a `/`-separated name: the name of a bundled file (`scenarios` +
+/// `../data/x.csv` is `data/x.csv`).
+fn normalize(dir: &Path, rel: &str) -> String {
+    normalize_path(dir, rel)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Why a file could not be read.
+enum ReadFail {
+    Io(String),
+    IsDir,
+    TooLarge(u64),
+    NotUtf8(std::string::FromUtf8Error),
+}
+
+/// Reads a text file of at most [`MAX_FILE_BYTES`].
+fn read_disk(path: &Path) -> Result<String, ReadFail> {
+    let meta = std::fs::metadata(path).map_err(|e| ReadFail::Io(io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(ReadFail::IsDir);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadFail::TooLarge(meta.len()));
+    }
+    // Read at most one byte past the limit: a device or a file that grows while it is read
+    // (its metadata said it was small) is refused too, never read without end.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
+        })
+        .map_err(|e| ReadFail::Io(io_reason(&e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadFail::TooLarge(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(ReadFail::NotUtf8)
+}
+
 impl Loader {
+    fn new(bundled: bool) -> Self {
+        Loader {
+            files: Vec::new(),
+            stack: Vec::new(),
+            bundled,
+            problems: Vec::new(),
+            complete: true,
+            loaded: HashMap::new(),
+        }
+    }
+
+    /// Runs a load and gathers its problems. A fatal error of a parent keeps the problems
+    /// already found in its children.
+    fn finish(
+        mut self,
+        run: impl FnOnce(&mut Self) -> Result<Scenario, Error>,
+    ) -> Result<Loaded, Error> {
+        match run(&mut self) {
+            Ok(scenario) => Ok(Loaded {
+                scenario,
+                problems: self.problems,
+                complete: self.complete,
+            }),
+            Err(Error::Invalid {
+                file, mut problems, ..
+            }) if !self.problems.is_empty() => {
+                problems.append(&mut self.problems);
+                sort_problems(&mut problems);
+                let name = self.files.first().map_or(file, |f| f.name.clone());
+                Err(Error::invalid(&name, problems))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     fn load_path(
         &mut self,
         path: &Path,
@@ -293,53 +489,37 @@ impl Loader {
                 },
             }
         };
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
-                return Err(located(
-                    format!("cannot read `{shown}`: {}", io_reason(&e)),
-                    "the path is relative to the file that extends it",
-                ));
-            }
-        };
-        if meta.is_dir() {
-            return Err(match &from {
-                Some(_) => located(
-                    format!("`{shown}` is a directory"),
-                    "extends must name a .toml file",
-                ),
-                None => Error::IsDirectory { path: shown },
-            });
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(Error::TooLarge {
-                path: shown,
-                size: meta.len(),
-                limit: MAX_FILE_BYTES,
-            });
-        }
-        // Read at most one byte past the limit: a device or a file that grows while it is read
-        // (its metadata said it was small) is refused too, never read without end.
-        let mut bytes = Vec::new();
-        let read = std::fs::File::open(path).and_then(|f| {
-            std::io::Read::read_to_end(&mut std::io::Read::take(f, MAX_FILE_BYTES + 1), &mut bytes)
-        });
-        if let Err(e) = read {
-            return Err(Error::Io {
-                path: shown.clone(),
-                reason: io_reason(&e),
-            });
-        }
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(Error::TooLarge {
-                path: shown,
-                size: bytes.len() as u64,
-                limit: MAX_FILE_BYTES,
-            });
-        }
-        let text = match String::from_utf8(bytes) {
+        let text = match read_disk(path) {
             Ok(text) => text,
-            Err(e) => return Err(not_utf8(display_path(path), e)),
+            Err(ReadFail::Io(reason)) => {
+                return Err(match &from {
+                    Some(_) => located(
+                        format!("cannot read `{shown}`: {reason}"),
+                        "the path is relative to the file that extends it",
+                    ),
+                    None => Error::Io {
+                        path: shown,
+                        reason,
+                    },
+                });
+            }
+            Err(ReadFail::IsDir) => {
+                return Err(match &from {
+                    Some(_) => located(
+                        format!("`{shown}` is a directory"),
+                        "extends must name a .toml file",
+                    ),
+                    None => Error::IsDirectory { path: shown },
+                });
+            }
+            Err(ReadFail::TooLarge(size)) => {
+                return Err(Error::TooLarge {
+                    path: shown,
+                    size,
+                    limit: MAX_FILE_BYTES,
+                });
+            }
+            Err(ReadFail::NotUtf8(e)) => return Err(not_utf8(display_path(path), e)),
         };
         if self.stack.len() >= MAX_EXTENDS_DEPTH {
             return Err(located(
@@ -360,18 +540,41 @@ impl Loader {
             ));
         }
         self.stack.push(canonical);
-        let dir = path.parent().map(Path::to_path_buf);
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let r = self.load_text(display_path(path), text, dir);
         self.stack.pop();
         r
     }
 
-    fn load_text(
+    /// The parent named by `extends`: a bundled file when loading bundled files, else on disk.
+    fn load_parent(
         &mut self,
-        name: String,
-        text: String,
-        dir: Option<PathBuf>,
+        dir: &Path,
+        rel: &str,
+        from: (&SourceFile, Range<usize>),
     ) -> Result<Scenario, Error> {
+        if self.bundled {
+            let name = normalize(dir, rel);
+            if let Some(text) = bundled_file(&name) {
+                if self.stack.len() >= MAX_EXTENDS_DEPTH
+                    || self.stack.iter().any(|p| *p == Path::new(&name))
+                {
+                    let p = Problem::new(from.0, from.1, "`extends` makes a cycle")
+                        .label("extends")
+                        .help("a scenario cannot extend itself, directly or through its parents");
+                    return Err(Error::invalid(&from.0.name, vec![p]));
+                }
+                self.stack.push(PathBuf::from(&name));
+                let parent = Path::new(&name).parent().map(Path::to_path_buf);
+                let r = self.load_text(name, text.to_string(), parent.unwrap_or_default());
+                self.stack.pop();
+                return r;
+            }
+        }
+        self.load_path(&dir.join(rel), Some(from))
+    }
+
+    fn load_text(&mut self, name: String, text: String, dir: PathBuf) -> Result<Scenario, Error> {
         let file = SourceFile {
             name: name.clone(),
             text: Arc::from(text),
@@ -383,46 +586,192 @@ impl Loader {
                     .help("a scenario needs at least a [scenario] table with name, description and reference_year")],
             ));
         }
-        let own = self.parse(file)?;
-        let mut problems = Vec::new();
-        let this = self.files[own.file].clone();
+        let fid = self.files.len();
+        self.files.push(file.clone());
+        let mut own = toml::parse(&file, fid, &mut self.problems)?;
         let base = match &own.extends {
-            Some((rel, span)) => {
-                let target = dir.as_deref().unwrap_or(Path::new(".")).join(rel);
-                Some(self.load_path(&target, Some((&this, span.clone())))?)
-            }
+            Some((rel, span)) => Some(self.load_parent(&dir, rel, (&file, span.clone()))?),
             None => None,
         };
         if !own.has_header {
-            problems.push(
-                Problem::new(&this, 0..0, "missing [scenario] table")
+            self.problems.push(
+                Problem::new(&file, 0..0, "missing [scenario] table")
                     .help("add [scenario] with name, description and reference_year"),
             );
         }
-        let merged = merge::merge(base, own, &self.files, &mut problems);
-        if problems.is_empty() {
-            Ok(merged)
-        } else {
-            sort_problems(&mut problems);
-            Err(Error::invalid(&name, problems))
+        // Tables after the parent: a file the parent loads already is reported at the child.
+        self.load_tables(&mut own, &dir);
+        Ok(merge::merge(base, own, &self.files, &mut self.problems))
+    }
+
+    /// Reads the tables a file `[[load]]`s and adds their rows to its own facts; a row whose
+    /// key another fact of the same file has is a duplicate, as in TOML.
+    fn load_tables(&mut self, own: &mut Parsed, dir: &Path) {
+        if own.loads.is_empty() {
+            return;
+        }
+        let mut index: HashMap<(&'static str, Vec<String>), usize> = own
+            .facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.table.name, f.key()), i))
+            .collect();
+        for spec in std::mem::take(&mut own.loads) {
+            let Some((name, text, key)) = self.fetch_table(own.file, dir, &spec) else {
+                self.complete = false;
+                continue;
+            };
+            if let Some(first) = self.loaded.get(&key) {
+                let at = place(&self.files, first);
+                let p = Problem::new(
+                    &self.files[own.file],
+                    spec.file_span.clone(),
+                    format!("`{name}` is loaded twice"),
+                )
+                .label("loaded again")
+                .help(format!(
+                    "it is first loaded at {at}; a scenario inherits the tables of the one it extends"
+                ));
+                self.problems.push(p);
+                continue;
+            }
+            self.loaded.insert(
+                key,
+                Loc {
+                    file: own.file,
+                    span: spec.file_span.clone(),
+                },
+            );
+            let fid = self.files.len();
+            self.files.push(SourceFile {
+                name,
+                text: Arc::from(text),
+            });
+            let defaults = csv::Defaults {
+                source: spec.source.as_deref(),
+                quality: spec.quality.unwrap_or(own.default_quality),
+            };
+            let read = csv::read(
+                &self.files[fid],
+                fid,
+                spec.schema,
+                &defaults,
+                &mut self.problems,
+            );
+            if read.lost {
+                self.complete = false;
+            }
+            for fact in read.facts {
+                let k = (fact.table.name, fact.key());
+                if let Some(&first) = index.get(&k) {
+                    let p = merge::duplicate(&self.files, &own.facts[first], &fact);
+                    self.problems.push(p);
+                } else {
+                    index.insert(k, own.facts.len());
+                    own.facts.push(fact);
+                }
+            }
         }
     }
 
-    fn parse(&mut self, file: SourceFile) -> Result<Parsed, Error> {
-        let fid = self.files.len();
-        self.files.push(file.clone());
-        toml::parse(&file, fid)
+    /// The name, text and identity of a `[[load]]`ed file; `None` (with a problem at the
+    /// `file` value) if it cannot be read.
+    fn fetch_table(
+        &mut self,
+        fid: usize,
+        dir: &Path,
+        spec: &LoadSpec,
+    ) -> Option<(String, String, PathBuf)> {
+        if self.bundled {
+            let name = normalize(dir, &spec.file);
+            if let Some(text) = bundled_file(&name) {
+                return Some((name.clone(), text.to_string(), PathBuf::from(name)));
+            }
+        }
+        let path = normalize_path(dir, &spec.file);
+        let shown = display_path(&path);
+        let file = &self.files[fid];
+        let fail = |message: String, label: &str, help: &str| {
+            Problem::new(file, spec.file_span.clone(), message)
+                .label(label.to_string())
+                .help(help.to_string())
+        };
+        let problem = match read_disk(&path) {
+            Ok(text) => {
+                let key = path.canonicalize().unwrap_or(path);
+                return Some((shown, text, key));
+            }
+            Err(ReadFail::Io(reason)) => fail(
+                format!("cannot read `{shown}`: {reason}"),
+                "load",
+                "the path is relative to the scenario file",
+            ),
+            Err(ReadFail::IsDir) => fail(
+                format!("`{shown}` is a directory"),
+                "load",
+                "`file` must name a .csv file",
+            ),
+            Err(ReadFail::TooLarge(size)) => fail(
+                format!("`{shown}` is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
+                "too large",
+                "split the table into several files",
+            ),
+            Err(ReadFail::NotUtf8(e)) => {
+                let (lossy, p) = not_utf8_problem(shown, &e, true);
+                self.files.push(lossy);
+                p
+            }
+        };
+        self.problems.push(problem);
+        None
+    }
+}
+
+/// Whether a fact with problems of shape is still kept in a [`Loaded`] scenario: when every
+/// required field could be read, or, for a declaration of a country, mineral or stage, its id.
+/// Such a scenario is only checked, never evaluated; keeping the fact spares the reader a
+/// cascade of "unknown country" problems about a country whose declaration has a typo.
+fn keep_with_problems(
+    schema: &TableSchema,
+    fields: &BTreeMap<&'static str, (Val, Range<usize>)>,
+) -> bool {
+    schema
+        .cols
+        .iter()
+        .all(|c| !c.required || fields.contains_key(c.key))
+        || (matches!(schema.name, "country" | "mineral" | "stage") && fields.contains_key("id"))
+}
+
+/// `file:line:col` of a location among `files`.
+fn place(files: &[SourceFile], loc: &Loc) -> String {
+    match files.get(loc.file) {
+        Some(f) => {
+            let (l, c) = f.line_col(loc.span.start);
+            format!("{}:{l}:{c}", f.name)
+        }
+        None => "an earlier file".into(),
     }
 }
 
 /// Problems in the order of the text (file, then place), so a report reads top to bottom.
-fn sort_problems(problems: &mut [Problem]) {
+pub fn sort_problems(problems: &mut [Problem]) {
     problems.sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
 }
 
 /// A file that is not UTF-8: the problem points at the first bad byte, shown in a lossy copy of
 /// the text (the text before that byte is the same in both), and names the key of its line.
 fn not_utf8(name: String, e: std::string::FromUtf8Error) -> Error {
+    let (file, problem) = not_utf8_problem(name, &e, false);
+    Error::invalid(&file.name, vec![problem])
+}
+
+/// The problem of [`not_utf8`], with the lossy copy it points into. A table with a NUL byte is
+/// called binary.
+fn not_utf8_problem(
+    name: String,
+    e: &std::string::FromUtf8Error,
+    table: bool,
+) -> (SourceFile, Problem) {
     let offset = e.utf8_error().valid_up_to();
     let byte = e.as_bytes().get(offset).copied().unwrap_or(0);
     let file = SourceFile {
@@ -433,16 +782,23 @@ fn not_utf8(name: String, e: std::string::FromUtf8Error) -> Error {
     let key = file.text[line_start..offset]
         .split_once('=')
         .map(|(k, _)| k.trim().to_string())
-        .filter(|k| !k.is_empty());
+        .filter(|k| !k.is_empty() && !table);
     let message = match &key {
         Some(k) => format!("the value of `{k}` is not valid UTF-8"),
+        None if table && e.as_bytes().contains(&0) => {
+            "the file is binary, not a CSV table".to_string()
+        }
         None => "the file is not valid UTF-8".to_string(),
     };
     // U+FFFD, which replaced the bad byte in the lossy copy, is three bytes long.
     let problem = Problem::new(&file, offset..offset + 3, message)
         .label(format!("byte 0x{byte:02X} is not UTF-8"))
-        .help("save the file as UTF-8");
-    Error::invalid(&file.name, vec![problem])
+        .help(if table {
+            "save the table as CSV in UTF-8"
+        } else {
+            "save the file as UTF-8"
+        });
+    (file, problem)
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -683,5 +1039,196 @@ percent = 1.0
             "{text}"
         );
         assert!(text.contains("child.toml"), "{text}");
+    }
+
+    // ---- tables loaded from CSV -------------------------------------------------------------
+
+    const TABLE_HEAD: &str = "[scenario]\nname = \"t\"\ndescription = \"tables\"\nreference_year = 2025\n\n[[load]]\ntable = \"country\"\nfile = \"countries.csv\"\n\n[[load]]\ntable = \"share\"\nfile = \"shares.csv\"\n";
+    const COUNTRIES: &str =
+        "id,name,governance,source\nCHN,China,0.3,WGI 2023\nUSA,United States,0.8,WGI 2023\n";
+    const SHARES: &str = "mineral,stage,country,year,percent,source,note\ngallium,refining,CHN,2024,98,USGS MCS 2025,\ngallium,refining,USA,2024,W,USGS MCS 2025,\"withheld, \"\"W\"\"\"\ngallium,mining,CHN,2024,>50,USGS MCS 2025,\n";
+
+    fn tables(name: &str, shares: &str, extra: &str) -> Result<Scenario, String> {
+        let dir = dir_with(
+            name,
+            &[("countries.csv", COUNTRIES), ("shares.csv", shares)],
+        );
+        std::fs::write(dir.join("s.toml"), format!("{TABLE_HEAD}{extra}")).unwrap();
+        load(Some(&dir.join("s.toml"))).map_err(|e| crate::error::render(&e))
+    }
+
+    #[test]
+    fn each_row_is_a_fact_that_keeps_its_place() {
+        let s = tables("rows", SHARES, "").unwrap();
+        assert_eq!(s.facts_of("country").count(), 2);
+        let shares: Vec<&Fact> = s.facts_of("share").collect();
+        assert_eq!(shares.len(), 3);
+        let usa = shares[1];
+        assert_eq!(usa.str("country"), "USA");
+        assert_eq!(
+            usa.measure("percent"),
+            Some(Measure {
+                value: None,
+                bound: Bound::Withheld
+            })
+        );
+        assert_eq!(usa.num("percent"), None);
+        assert_eq!(usa.str("note"), "withheld, \"W\"");
+        assert_eq!(usa.source, "USGS MCS 2025");
+        assert!(
+            s.place(&usa.loc).ends_with("shares.csv:3:1"),
+            "{}",
+            s.place(&usa.loc)
+        );
+        assert!(
+            s.place(&usa.span_of("percent"))
+                .ends_with("shares.csv:3:27")
+        );
+        assert_eq!(
+            shares[2].measure("percent").map(|m| m.bound),
+            Some(Bound::AtLeast)
+        );
+        assert_eq!(shares[2].num("percent"), Some(50.0));
+        assert_eq!(shares[0].num("percent"), Some(98.0));
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_ends_load_the_same_facts() {
+        let plain = tables("plain", SHARES, "").unwrap();
+        let crlf = SHARES.replace('\n', "\r\n");
+        for (name, text) in [
+            ("bom", format!("\u{feff}{SHARES}")),
+            ("crlf", crlf.clone()),
+            ("bom-crlf", format!("\u{feff}{crlf}")),
+            ("no-final-newline", SHARES.trim_end().to_string()),
+        ] {
+            let s = tables(name, &text, "").unwrap_or_else(|e| panic!("{name}: {e}"));
+            let a: Vec<_> = plain
+                .facts
+                .iter()
+                .map(|f| {
+                    (
+                        f.key(),
+                        f.fields
+                            .iter()
+                            .map(|(k, (v, _))| (*k, v.clone()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let b: Vec<_> = s
+                .facts
+                .iter()
+                .map(|f| {
+                    (
+                        f.key(),
+                        f.fields
+                            .iter()
+                            .map(|(k, (v, _))| (*k, v.clone()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            assert_eq!(a, b, "{name}: {}", text.escape_debug());
+            let usa = s.facts_of("share").nth(1).unwrap();
+            assert!(s.place(&usa.loc).ends_with("shares.csv:3:1"), "{name}");
+        }
+    }
+
+    #[test]
+    fn overlays_replace_and_remove_table_facts_by_key() {
+        let dir = dir_with(
+            "overlay-csv",
+            &[("countries.csv", COUNTRIES), ("shares.csv", SHARES)],
+        );
+        std::fs::write(dir.join("base.toml"), TABLE_HEAD).unwrap();
+        let child = "[scenario]\nextends = \"base.toml\"\ndefault_source = \"what-if\"\n\n[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 60\n\n[[remove]]\ntable = \"share\"\ncountry = \"USA\"\n";
+        std::fs::write(dir.join("child.toml"), child).unwrap();
+        let s = load(Some(&dir.join("child.toml")))
+            .map_err(|e| crate::error::render(&e))
+            .unwrap();
+        let got: Vec<(String, String, Option<f64>)> = s
+            .facts_of("share")
+            .map(|f| {
+                (
+                    f.str("stage").to_string(),
+                    f.str("country").to_string(),
+                    f.num("percent"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("refining".into(), "CHN".into(), Some(60.0)),
+                ("mining".into(), "CHN".into(), Some(50.0)),
+            ]
+        );
+        // A removal by a measured value matches it as written.
+        std::fs::write(
+            dir.join("w.toml"),
+            "[scenario]\nextends = \"base.toml\"\n[[remove]]\ntable = \"share\"\npercent = \"W\"\n",
+        )
+        .unwrap();
+        let s = load(Some(&dir.join("w.toml")))
+            .map_err(|e| crate::error::render(&e))
+            .unwrap();
+        assert_eq!(s.facts_of("share").count(), 2);
+    }
+
+    #[test]
+    fn a_child_loads_more_tables_but_not_the_same_file_again() {
+        let dir = dir_with(
+            "child-load",
+            &[
+                ("countries.csv", COUNTRIES),
+                ("shares.csv", SHARES),
+                (
+                    "reliance.csv",
+                    "consumer,mineral,year,percent,source\nUSA,gallium,2024,100,USGS\nCHN,gallium,2024,E,USGS\n",
+                ),
+            ],
+        );
+        std::fs::write(dir.join("base.toml"), TABLE_HEAD).unwrap();
+        std::fs::write(dir.join("more.toml"), "[scenario]\nextends = \"base.toml\"\n[[load]]\ntable = \"reliance\"\nfile = \"reliance.csv\"\n").unwrap();
+        let s = load(Some(&dir.join("more.toml")))
+            .map_err(|e| crate::error::render(&e))
+            .unwrap();
+        assert_eq!(s.facts_of("reliance").count(), 2);
+        assert_eq!(s.facts_of("share").count(), 3);
+        std::fs::write(dir.join("again.toml"), "[scenario]\nextends = \"base.toml\"\n[[load]]\ntable = \"share\"\nfile = \"./shares.csv\"\n").unwrap();
+        let err = load(Some(&dir.join("again.toml")))
+            .map_err(|e| crate::error::render(&e))
+            .unwrap_err();
+        assert!(err.contains("is loaded twice"), "{err}");
+        assert!(err.contains("base.toml:12:8"), "{err}");
+        assert!(
+            err.contains("child-load/shares.csv` is loaded twice"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_row_repeating_a_toml_fact_of_the_same_file_is_a_duplicate() {
+        let extra = "\n[[share]]\nmineral = \"gallium\"\nstage = \"refining\"\ncountry = \"CHN\"\nyear = 2024\npercent = 97\nsource = \"x\"\n";
+        let err = tables("dup-toml", SHARES, extra).unwrap_err();
+        assert!(
+            err.contains("conflicting facts share(gallium, refining, CHN, 2024)"),
+            "{err}"
+        );
+        assert!(err.contains("s.toml:"), "{err}");
+    }
+
+    #[test]
+    fn relative_paths_of_bundled_files_resolve_lexically() {
+        assert_eq!(
+            normalize(Path::new("scenarios"), "../data/x.csv"),
+            "data/x.csv"
+        );
+        assert_eq!(normalize(Path::new(""), "./data/a/../b.csv"), "data/b.csv");
+        assert_eq!(normalize(Path::new("scenarios"), "../../x.csv"), "../x.csv");
+        assert!(bundled_file(BASELINE_NAME).is_some());
+        assert_eq!(bundled_file(BASELINE_NAME), Some(BASELINE_TEXT));
+        assert!(BUNDLED.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }

@@ -2,8 +2,9 @@
 //! problem of the file collected in one pass, each pointing at its key.
 
 use super::{
-    Bound, COMMON, Date, Expect, Fact, Kind, Loc, MAX_STRING_CHARS, Measure, MeasureError, Meta,
-    ParamVal, Parsed, Quality, TABLES, TableSchema, Val, merge::duplicate, sort_problems, table,
+    Bound, COMMON, Date, Expect, Fact, Kind, LoadSpec, Loc, MAX_STRING_CHARS, Measure,
+    MeasureError, Meta, ParamVal, Parsed, Quality, TABLES, TableSchema, Val, merge::duplicate,
+    sort_problems, table,
 };
 use crate::error::{Error, Problem, SourceFile, suggest};
 use ::toml::Spanned;
@@ -12,10 +13,15 @@ use std::collections::BTreeMap;
 use std::collections::HashMap;
 use std::ops::Range;
 
-/// Parses one TOML file (`fid` its index in the loader's files) into its own content.
-pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
+/// Parses one TOML file (`fid` its index in the loader's files) into its own content. Problems of
+/// shape go to `problems` and reading goes on; only syntax errors stop it (`Err`).
+pub(super) fn parse(
+    file: &SourceFile,
+    fid: usize,
+    problems: &mut Vec<Problem>,
+) -> Result<Parsed, Error> {
     let (root, errors) = DeTable::parse_recoverable(&file.text);
-    let mut problems: Vec<Problem> = errors
+    let mut syntax: Vec<Problem> = errors
         .into_iter()
         .map(|e| {
             let span = e.span().unwrap_or(0..0);
@@ -30,14 +36,14 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
             .label("syntax error")
         })
         .collect();
-    if !problems.is_empty() {
-        sort_problems(&mut problems);
-        return Err(Error::invalid(&file.name, problems));
+    if !syntax.is_empty() {
+        sort_problems(&mut syntax);
+        return Err(Error::invalid(&file.name, syntax));
     }
     let mut r = Reader {
         file,
         fid,
-        problems: &mut problems,
+        problems,
     };
     let mut out = Parsed {
         file: fid,
@@ -47,7 +53,10 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
         facts: Vec::new(),
         removes: Vec::new(),
         expects: Vec::new(),
+        loads: Vec::new(),
+        default_quality: Quality::Official,
         has_header: false,
+        header_is_table: false,
         header: 0..0,
     };
     let mut default_source: Option<String> = None;
@@ -59,6 +68,7 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
             out.has_header = true;
             out.header = k.span();
             if let Some(t) = r.table(v, "scenario") {
+                out.header_is_table = true;
                 r.read_header(t, &mut out, &mut default_source, &mut default_quality);
             }
         }
@@ -83,6 +93,11 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
                     r.read_remove(row, &mut out.removes);
                 }
             }
+            "load" => {
+                for row in r.rows(v, "load") {
+                    r.read_load(row, &mut out.loads);
+                }
+            }
             _ => match table(key) {
                 Some(schema) => {
                     for row in r.rows(v, key) {
@@ -91,7 +106,9 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
                         {
                             let fkey = (schema.name, fact.key());
                             if let Some(&first) = keys_seen.get(&fkey) {
-                                r.problems.push(duplicate(file, &out.facts[first], &fact));
+                                let p =
+                                    duplicate(std::slice::from_ref(file), &out.facts[first], &fact);
+                                r.problems.push(p);
                             } else {
                                 keys_seen.insert(fkey, out.facts.len());
                                 out.facts.push(fact);
@@ -101,7 +118,7 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
                 }
                 None => {
                     let mut names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
-                    names.extend(["scenario", "params", "expect", "remove"]);
+                    names.extend(["scenario", "params", "load", "expect", "remove"]);
                     let mut p = Problem::new(file, k.span(), format!("unknown table `{key}`"))
                         .label("unknown table");
                     if let Some(s) = suggest(key, names.iter().copied()) {
@@ -114,12 +131,8 @@ pub(super) fn parse(file: &SourceFile, fid: usize) -> Result<Parsed, Error> {
             },
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        sort_problems(&mut problems);
-        Err(Error::invalid(&file.name, problems))
-    }
+    out.default_quality = default_quality;
+    Ok(out)
 }
 
 /// How to write a measured percentage, for diagnostics.
@@ -519,6 +532,80 @@ impl<'a> Reader<'a> {
         ));
     }
 
+    fn read_load(&mut self, (t, span): (&DeTable<'_>, Range<usize>), out: &mut Vec<LoadSpec>) {
+        let mut schema = None;
+        let mut file = None;
+        let mut source = None;
+        let mut quality = None;
+        for (k, v) in t.iter() {
+            let key = k.get_ref().as_ref();
+            match key {
+                "table" => {
+                    if let Some(s) = self.string(key, v) {
+                        match table(&s) {
+                            Some(t) => schema = Some(t),
+                            None => {
+                                let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+                                let help = suggest(&s, names.iter().copied())
+                                    .unwrap_or_else(|| format!("one of: {}", names.join(", ")));
+                                let p = self.problem(v.span(), format!("unknown table `{s}`"));
+                                p.label = "unknown table".into();
+                                p.help = Some(help);
+                            }
+                        }
+                    }
+                }
+                "file" => {
+                    if let Some(s) = self.string(key, v) {
+                        if s.trim().is_empty() {
+                            self.problem(v.span(), "`file` is empty").help =
+                                Some("name a .csv file, relative to this scenario".into());
+                        } else {
+                            file = Some((s, v.span()));
+                        }
+                    }
+                }
+                "source" => source = self.string(key, v),
+                "quality" => {
+                    if let Some(q) = self.string(key, v) {
+                        match Quality::parse(&q) {
+                            Some(q) => quality = Some(q),
+                            None => {
+                                let p = self.problem(v.span(), format!("unknown quality `{q}`"));
+                                p.help = Some(format!("one of: {}", Quality::NAMES.join(", ")));
+                            }
+                        }
+                    }
+                }
+                _ => self.unknown_key(
+                    k.span(),
+                    key,
+                    "load",
+                    &["table", "file", "source", "quality"],
+                ),
+            }
+        }
+        for (what, missing) in [("table", schema.is_none()), ("file", file.is_none())] {
+            if missing && !t.iter().any(|(k, _)| k.get_ref().as_ref() == what) {
+                let p = self.problem(span.clone(), format!("`load` lacks required key `{what}`"));
+                p.label = format!("no `{what}`");
+                p.help = Some(
+                    "e.g. table = \"share\", file = \"../data/shares.csv\" (relative to this file)"
+                        .into(),
+                );
+            }
+        }
+        if let (Some(schema), Some((file, file_span))) = (schema, file) {
+            out.push(LoadSpec {
+                schema,
+                file,
+                file_span,
+                source,
+                quality,
+            });
+        }
+    }
+
     fn read_fact(
         &mut self,
         schema: &'static TableSchema,
@@ -670,7 +757,8 @@ impl<'a> Reader<'a> {
             Some((Val::Str(q), _)) => Quality::parse(q).unwrap_or(default_quality),
             _ => default_quality,
         };
-        (self.problems.len() == before).then_some(Fact {
+        let keep = self.problems.len() == before || super::keep_with_problems(schema, &fields);
+        keep.then_some(Fact {
             table: schema,
             loc: Loc {
                 file: self.fid,

@@ -2,7 +2,7 @@
 //! gets worse is caught), and the CLI answers bad input with exit code 2 and nothing on stdout.
 
 use lode::error::{Error, render};
-use lode::lower::{self, Options};
+use lode::lower::Options;
 use lode::scenario;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -15,9 +15,9 @@ fn relative(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
+/// Shape and reference checks together, as every command runs them.
 fn check(path: &Path) -> Result<(), Error> {
-    let s = scenario::load(Some(path))?;
-    lower::lower(&s, &Options::default())?;
+    lode::commands::load_and_lower(Some(path), &Options::default())?;
     Ok(())
 }
 
@@ -84,6 +84,47 @@ fn several_problems_of_one_file_are_all_reported() {
     assert_eq!(count("tests/bad/many-reference-errors.toml"), 4);
     assert_eq!(count("tests/bad/undeclared.toml"), 5);
     assert_eq!(count("tests/bad/wrong-type.toml"), 3);
+    assert_eq!(count("tests/bad/csv-many-problems.toml"), 4);
+    assert_eq!(count("tests/bad/csv-load-errors.toml"), 6);
+}
+
+#[test]
+fn problems_of_shape_and_of_reference_are_reported_together() {
+    // An unknown key (shape) and a misspelt mineral (reference) in one file: both, in one run.
+    let both = "[scenario]\nname = \"t\"\ndescription = \"t\"\nreference_year = 2025\ndefault_source = \"test\"\n\n[[stage]]\nid = \"mining\"\nname = \"Mining\"\n\n[[mineral]]\nid = \"cobalt\"\nname = \"Cobalt\"\n\n[[country]]\nid = \"COD\"\nname = \"DR Congo\"\ncolour = \"blue\"\n\n[[share]]\nmineral = \"cobolt\"\nstage = \"mining\"\ncountry = \"COD\"\nyear = 2024\npercent = 70\n";
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("shape-and-reference.toml");
+    std::fs::write(&path, both).expect("write");
+    let err = check(&path).expect_err("two problems");
+    let text = render(&err);
+    assert!(matches!(err, Error::Invalid { count: 2, .. }), "{text}");
+    assert!(text.contains("unknown key `colour` in `country`"), "{text}");
+    assert!(
+        text.contains("unknown mineral `cobolt` in `share`"),
+        "{text}"
+    );
+    // In file order: the key (line 18) before the mineral (line 21).
+    assert!(
+        text.find("colour").unwrap_or(0) < text.find("cobolt").unwrap_or(0),
+        "{text}"
+    );
+    // The same through the command line, and across a TOML file and its CSV table.
+    assert_usage_error(
+        &["check", &path.to_string_lossy()],
+        "unknown mineral `cobolt`",
+    );
+    let out = lode(&["check", "tests/bad/csv-shape-and-references.toml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for expect in [
+        "unknown key `sorce` in `share`",
+        "unknown country `CHM` in `share`",
+        "unknown column `comment` in the `share` table",
+        "unknown mineral `galium` in `share`",
+        "[tests/bad/csv/shape-and-references.csv:4:1]",
+    ] {
+        assert!(stderr.contains(expect), "{expect} in\n{stderr}");
+    }
 }
 
 // ---- the command line -------------------------------------------------------------------------

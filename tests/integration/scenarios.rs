@@ -1,22 +1,57 @@
-//! Every scenario in scenarios/: its conclusions, as JSON, are a reviewed snapshot.
+//! Every scenario in scenarios/: its conclusions, one per line and sorted, are a reviewed
+//! snapshot (`conclusion_lines@<scenario>.snap`).
+//!
+//! This is the rule-change review: change a rule, run `cargo insta test`, and `cargo insta
+//! review` shows the conclusions that appear and disappear as added and removed lines, each
+//! written as `lode explain` accepts it. Every `.output` relation is listed, so a new output
+//! relation (a score, say) simply appears as new lines.
 
-use lode::report;
+use lode::datalog::program;
+use lode::report::proof::tuple;
+
+/// Every conclusion of a scenario's output relations, one per line, sorted.
+pub fn conclusion_lines(path: &std::path::Path) -> String {
+    let (_, facts, model) = super::evaluate(path);
+    let mut lines: Vec<String> = lode::datalog::output_relations()
+        .into_iter()
+        .flat_map(|r| {
+            let syms = &facts.syms;
+            model.db.rel(r).iter().map(move |t| tuple(syms, r, t))
+        })
+        .collect();
+    lines.sort();
+    let mut out = format!(
+        "# {} conclusions of {} output relations\n",
+        lines.len(),
+        lode::datalog::output_relations().len()
+    );
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
 
 #[test]
-fn conclusions_of_every_scenario() {
+fn conclusion_lines_of_every_scenario() {
     insta::glob!("../../scenarios", "*.toml", |path| {
-        let (s, facts, model) = super::evaluate(path);
-        let rels = lode::datalog::output_relations();
-        let json = report::relations_json(
-            &facts.syms,
-            &model.db,
-            &rels,
-            &s.meta,
-            &facts.as_of.to_string(),
-            &|_, _| None,
-        );
-        insta::assert_snapshot!(json);
+        insta::assert_snapshot!("conclusion_lines", conclusion_lines(path));
     });
+}
+
+#[test]
+fn conclusion_lines_name_only_output_relations() {
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/baseline.toml"
+    ));
+    let text = conclusion_lines(path);
+    let prog = program();
+    for line in text.lines().skip(1) {
+        let name = line.split('(').next().unwrap_or_default();
+        let r = prog.relations.iter().find(|r| r.name == name);
+        assert!(r.is_some_and(|r| r.output), "{line}");
+    }
 }
 
 #[test]

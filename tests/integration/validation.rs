@@ -1,30 +1,34 @@
 //! `lode validate`: agreement with published assessments must not drop below what was measured
 //! and recorded in docs/validation.md, and the EU supply-risk formula reproduces DOMAIN.md's
-//! gallium example.
+//! gallium example. The reference tables are the ones embedded from data/reference/: nothing
+//! here reads outside the repository.
 
 use lode::engine;
 use lode::lower::{self, Options};
 use lode::scenario;
-use lode::validate::{self, Validation, hhi_wgi, supply_risk};
+use lode::validate::{self, Reference, Status, Validation, hhi_wgi, reference, supply_risk};
 use std::path::Path;
-
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/minerals");
 
 /// The floors: the values measured on the baseline and recorded in docs/validation.md (3 decimals).
 const SPEARMAN_MIN: f64 = 0.683;
 const SR_AGREEMENT_MIN: f64 = 0.800;
-const USA_PRECISION_MIN: f64 = 1.000;
-const USA_RECALL_MIN: f64 = 0.455;
-const EU_PRECISION_MIN: f64 = 1.000;
-const EU_RECALL_MIN: f64 = 0.833;
+/// (list id, precision, recall over the minerals lode can assess)
+const LIST_MIN: &[(&str, f64, f64)] = &[
+    ("usgs_2025", 1.000, 0.833),
+    ("usgs_2022", 1.000, 0.909),
+    ("eu_2023_critical", 1.000, 0.909),
+];
+/// (list id, items assessed, items on the list)
+const COVERAGE_MIN: &[(&str, usize, usize)] =
+    &[("usgs_2025", 26, 60), ("eu_2023_critical", 14, 34)];
 
 fn measured() -> Validation {
     let s = scenario::load(None).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     let facts = lower::lower(&s, &Options::default())
         .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     let model = engine::evaluate(&facts);
-    validate::validate(&s, &facts, &model, Path::new(DATA))
-        .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)))
+    let reference = Reference::embedded().unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    validate::validate(&s, &facts, &model, &reference)
 }
 
 /// Rounds to 3 decimals, the precision the floors are recorded with (NaN if not computable).
@@ -35,38 +39,132 @@ fn at3(x: Option<f64>) -> f64 {
 #[test]
 fn agreement_with_published_assessments_does_not_drop() {
     let v = measured();
-    let usa = v.list("USA").expect("a USA list comparison");
-    let eu = v.list("EU27").expect("an EU27 list comparison");
-    let got = [
+    let mut got = vec![
         (
-            "Spearman rank correlation of SR",
+            "Spearman rank correlation of SR".to_string(),
             at3(v.spearman()),
             SPEARMAN_MIN,
         ),
         (
-            "SR ≥ 1.0 classification agreement",
+            "SR ≥ 1.0 classification agreement".to_string(),
             at3(v.agreement()),
             SR_AGREEMENT_MIN,
         ),
-        (
-            "USA precision vs USGS 2022",
-            at3(usa.precision()),
-            USA_PRECISION_MIN,
-        ),
-        ("USA recall vs USGS 2022", at3(usa.recall()), USA_RECALL_MIN),
-        (
-            "EU27 precision vs EU 2023",
-            at3(eu.precision()),
-            EU_PRECISION_MIN,
-        ),
-        ("EU27 recall vs EU 2023", at3(eu.recall()), EU_RECALL_MIN),
     ];
+    for (id, precision, recall) in LIST_MIN {
+        let l = v
+            .list(id)
+            .unwrap_or_else(|| panic!("a comparison with {id}"));
+        got.push((
+            format!("{} precision vs {id}", l.consumer),
+            at3(l.precision()),
+            *precision,
+        ));
+        got.push((
+            format!("{} recall over assessed minerals vs {id}", l.consumer),
+            at3(l.recall_assessed()),
+            *recall,
+        ));
+    }
     for (what, value, floor) in got {
         assert!(
             value >= floor - 1e-9,
             "{what} dropped to {value:.3}, below the recorded {floor:.3}: a change made lode less faithful to the published assessments (see docs/validation.md)"
         );
     }
+}
+
+#[test]
+fn coverage_of_the_lists_does_not_drop_and_every_gap_has_a_reason() {
+    let v = measured();
+    for (id, floor, total) in COVERAGE_MIN {
+        let c = v
+            .coverage(id)
+            .unwrap_or_else(|| panic!("the coverage of {id}"));
+        assert_eq!(c.items.len(), *total, "{id} has {total} items");
+        assert!(
+            c.assessed() >= *floor,
+            "{} assesses {} items of {id}, fewer than the recorded {floor}",
+            c.consumer,
+            c.assessed()
+        );
+        for i in &c.items {
+            if let Status::NotAssessed { reason } = &i.status {
+                assert!(!reason.is_empty(), "{id} {} has no reason", i.item);
+            }
+        }
+    }
+}
+
+#[test]
+fn rare_earth_elements_count_through_the_group() {
+    let v = measured();
+    let c = v.coverage("usgs_2025").expect("the USGS 2025 coverage");
+    let ree = [
+        "cerium",
+        "dysprosium",
+        "erbium",
+        "europium",
+        "gadolinium",
+        "holmium",
+        "lanthanum",
+        "lutetium",
+        "neodymium",
+        "praseodymium",
+        "samarium",
+        "terbium",
+        "thulium",
+        "ytterbium",
+        "yttrium",
+    ];
+    let group_assessed = c
+        .items
+        .iter()
+        .any(|i| matches!(&i.status, Status::AsGroup { .. }));
+    for e in ree {
+        let item = c
+            .items
+            .iter()
+            .find(|i| i.item == e)
+            .unwrap_or_else(|| panic!("{e} is on the USGS 2025 list"));
+        if group_assessed {
+            assert!(
+                !matches!(item.status, Status::NotAssessed { .. }),
+                "{e} is not counted although rare earths are assessed as a group"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_reference_tables_on_disk_are_the_embedded_ones() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference");
+    let disk = Reference::read(&dir).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    let embedded = Reference::embedded().unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    assert_eq!(disk.scores, embedded.scores);
+    assert_eq!(disk.lists, embedded.lists);
+    assert_eq!(disk.gallium, embedded.gallium);
+}
+
+#[test]
+fn a_bad_reference_table_is_reported_at_its_line() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/reference");
+    let dir = std::env::temp_dir().join(format!("lode-validate-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    for name in [reference::SCORES, reference::LISTS, reference::GALLIUM] {
+        std::fs::copy(src.join(name), dir.join(name)).expect("a copy of the table");
+    }
+    let mut text = std::fs::read_to_string(dir.join(reference::GALLIUM)).expect("the table");
+    text.push_str("gallium,refining,CHN,2016-2020,ninety,a source,official,CC BY 4.0,\n");
+    std::fs::write(dir.join(reference::GALLIUM), &text).expect("the bad table");
+    let err = Reference::read(&dir).expect_err("a non-numeric percent must not load");
+    let shown = lode::error::render(&err);
+    let _ = std::fs::remove_dir_all(&dir);
+    let line = text.lines().count();
+    assert!(
+        shown.contains(&format!("{}:{line}:", reference::GALLIUM)),
+        "{shown}"
+    );
 }
 
 #[test]
