@@ -123,7 +123,12 @@ pub enum Command {
     ///
     /// QUERY is a relation and its fields, as `lode run` prints them:
     /// 'RiskLevel(USA, gallium, refining, critical)'. `_` matches any value; named fields are
-    /// accepted too: 'RiskLevel(consumer=USA, mineral=gallium, stage=refining, level=_)'.
+    /// accepted too: 'RiskLevel(consumer=USA, mineral=gallium, stage=refining, level=_)', and a
+    /// trailing `_` stands for the remaining fields: 'HighReliance(USA, lithium, _)'.
+    ///
+    /// Any data line of `lode run` pastes as it is: its column padding is whitespace and `#`
+    /// starts a comment (the confidence column), e.g.
+    /// '  RiskLevel(USA, gallium,   refining, critical)  # derived; assumes alignment'.
     Explain {
         /// [SCENARIO] QUERY: the scenario is optional (default: the bundled baseline).
         #[arg(required = true, num_args = 1..=2, value_name = "[SCENARIO] QUERY")]

@@ -710,7 +710,10 @@ mod tests {
 
     #[test]
     fn a_trailing_wildcard_stands_for_the_remaining_fields() {
-        assert_eq!(ok("RiskLevel(USA, _)").fields, vec![sym("USA"), None, None, None]);
+        assert_eq!(
+            ok("RiskLevel(USA, _)").fields,
+            vec![sym("USA"), None, None, None]
+        );
         assert_eq!(
             ok("RiskLevel(USA, gallium, _)").fields,
             ok("RiskLevel(USA, gallium, _, _)").fields

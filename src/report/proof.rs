@@ -126,8 +126,16 @@ pub fn fact_value(f: &Fact) -> String {
     let mut v = match f.measure("percent") {
         Some(m) => match (m.bound, m.value) {
             (Bound::Exact, Some(p)) => format!(" = {}%", trim_num(p)),
-            (Bound::AtLeast, Some(p)) => format!(" = at least {}% (published as >{})", trim_num(p), trim_num(p)),
-            (Bound::AtMost, Some(p)) => format!(" = at most {}% (published as <{})", trim_num(p), trim_num(p)),
+            (Bound::AtLeast, Some(p)) => format!(
+                " = at least {}% (published as >{})",
+                trim_num(p),
+                trim_num(p)
+            ),
+            (Bound::AtMost, Some(p)) => format!(
+                " = at most {}% (published as <{})",
+                trim_num(p),
+                trim_num(p)
+            ),
             (Bound::Withheld, _) => " = W (withheld: produces, size not published)".to_string(),
             (Bound::NetExporter, _) => " = E (a net exporter)".to_string(),
             (_, None) => String::new(),

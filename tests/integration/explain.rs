@@ -204,9 +204,10 @@ fn down_to_a_source(s: &lode::scenario::Scenario, p: &Proof) -> Result<(), Strin
                 match o {
                     Origin::Fact(i) => {
                         let f = s.facts.get(*i).ok_or("a fact index out of range")?;
-                        if [f.source.as_str(), f.str("rationale"), f.str("note")]
-                            .iter()
-                            .all(|x| x.trim().is_empty())
+                        if f.table.needs_source
+                            && [f.source.as_str(), f.str("rationale"), f.str("note")]
+                                .iter()
+                                .all(|x| x.trim().is_empty())
                         {
                             return Err(format!("fact {} names no source", f.describe()));
                         }
