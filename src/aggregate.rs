@@ -41,6 +41,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 type Key = (Sym, Sym);
 type Input = (usize, Tuple);
+/// Per (country, mineral, stage): (buyer or owner, share, the input tuple).
+type Stakes = BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>;
+/// A projected world: shares, extra route capacity, offtakes per (consumer, country), inputs.
+type World = (
+    BTreeMap<Sym, i64>,
+    BTreeMap<Sym, i64>,
+    BTreeMap<(Sym, Sym), i64>,
+    Vec<Input>,
+);
 
 fn hhi(shares: impl Iterator<Item = i64>) -> i64 {
     let sum: i128 = shares.map(|bp| (bp as i128) * (bp as i128)).sum();
@@ -91,8 +100,8 @@ struct Ctx {
     landlocked: BTreeSet<Sym>,
     /// c → [(via, share, Transit tuple, closed?)]
     routes: BTreeMap<Sym, Vec<(Sym, i64, Tuple, bool)>>,
-    commitments: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>,
-    ownership: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>,
+    commitments: Stakes,
+    ownership: Stakes,
     params: BTreeMap<String, (i64, Tuple)>,
 }
 
@@ -212,14 +221,14 @@ impl Ctx {
                 .or_default()
                 .push((v, t[2].num(), t.clone(), closed.contains(&(c, v))));
         }
-        let mut commitments: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>> = BTreeMap::new();
+        let mut commitments: Stakes = BTreeMap::new();
         for t in db.rel(rel::COMMITMENT) {
             commitments
                 .entry((t[0].sym(), t[1].sym(), t[2].sym()))
                 .or_default()
                 .push((t[3].sym(), t[4].num(), t.clone()));
         }
-        let mut ownership: BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>> = BTreeMap::new();
+        let mut ownership: Stakes = BTreeMap::new();
         for t in db.rel(rel::OWNERSHIP) {
             ownership
                 .entry((t[0].sym(), t[1].sym(), t[2].sym()))
@@ -795,12 +804,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         let h_i = horizon_of(i);
         let (m, s) = (i.mineral, i.stage);
         // The world at i's horizon, with (true) and without (false) i.
-        let world = |with: bool| -> (
-            BTreeMap<Sym, i64>,
-            BTreeMap<Sym, i64>,
-            BTreeMap<(Sym, Sym), i64>,
-            Vec<Input>,
-        ) {
+        let world = |with: bool| -> World {
             let mut inputs: Vec<Input> = pinputs.clone();
             let mut w: BTreeMap<Sym, i64> = ctx
                 .shares
@@ -866,7 +870,6 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                 .iter()
                 .map(|(&c, &bp)| (c, muldiv(bp, 10_000, total)))
                 .collect();
-            let _ = &mut extra_route;
             (scaled, extra_route, offtake, inputs)
         };
         let (scaled, extra_route, offtake, inputs) = world(true);

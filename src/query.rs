@@ -12,6 +12,9 @@
 //! RiskLevel(USA, gallium,  refining, critical)  # derived   a line of `lode run`, as printed
 //! ```
 //!
+//! A trailing `_` stands for every field after it: `HighReliance(USA, lithium, _)` is
+//! `HighReliance(USA, lithium, _, _)`.
+//!
 //! Whitespace between tokens is free, and `#` starts a comment that runs to the end of the text:
 //! `lode run` prints each conclusion as a query, its columns padded with spaces and any extra
 //! column (the confidence) after `#`, so a data line of `lode run` pastes into `lode explain`
@@ -460,7 +463,10 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
             }
         }
     }
-    if !seen_named && positional != 0 && positional < n {
+    let trailing_any = raw
+        .last()
+        .is_some_and(|a| a.name.is_none() && a.value == "_" && !a.quoted);
+    if !seen_named && positional != 0 && positional < n && !trailing_any {
         let at = raw.last().map_or(whole.clone(), |a| a.span.clone());
         return Err(QueryError::new(
             format!("`{}` has {n} fields, not {positional}", relation.name),
@@ -700,6 +706,15 @@ mod tests {
         );
         // A `#` inside quotes is part of the value, not a comment.
         assert!(parse("RiskLevel(\"US#A\", _, _, _)").is_ok());
+    }
+
+    #[test]
+    fn a_trailing_wildcard_stands_for_the_remaining_fields() {
+        assert_eq!(ok("RiskLevel(USA, _)").fields, vec![sym("USA"), None, None, None]);
+        assert_eq!(
+            ok("RiskLevel(USA, gallium, _)").fields,
+            ok("RiskLevel(USA, gallium, _, _)").fields
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //   REPORT.html=LABEL  also checks that the scenario label LABEL is shown in the banner
 //   --against          the following reports were made with --against (a changes section)
 import { chromium } from "playwright-core";
+import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -117,8 +118,22 @@ for (const report of reports) {
       .then(() => true, () => false);
     if (!open) fail(report, `following a heat-map cell did not open #${target}`);
   }
+  // A conclusion's proof is drawn from the shared node table when it opens.
+  const drawn = await page.evaluate(() => {
+    const d = document.querySelector("details.concl[data-p]");
+    if (!d) return null;
+    d.open = true;
+    d.dispatchEvent(new Event("toggle"));
+    return d.querySelectorAll("ul.tree li").length;
+  });
+  if (drawn === 0) fail(report, "opening a conclusion drew no proof tree");
   await page.click('button[data-action="expand"]');
   const allOpen = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => d.open));
+  dom.trees = await page.evaluate(() => document.querySelectorAll("details.concl ul.tree").length);
+  const withProof = await page.evaluate(() => document.querySelectorAll("details.concl[data-p]").length);
+  if (dom.trees !== withProof) fail(report, `${dom.trees} proof trees drawn after "expand all", ${withProof} conclusions have a proof`);
+  const leaves = await page.evaluate(() => document.querySelectorAll("details.concl .leaf").length);
+  if (withProof > 0 && leaves === 0) fail(report, "proof trees without any fact leaf");
   await page.click('button[data-action="collapse"]');
   const allClosed = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => !d.open));
   if (!allOpen || !allClosed) fail(report, "expand/collapse all did not work");

@@ -51,7 +51,8 @@ pub fn render(page: &Page<'_>) -> String {
     let partner = partner::render(&ctx);
     let changes = cmp.map(|c| c.render(&ctx));
     let method = method(&ctx);
-    let conclusions = conclusions::render(&ctx, cmp);
+    let proofs = proof::Table::default();
+    let conclusions = conclusions::render(&ctx, cmp, &proofs);
     let sources = sources::render(&ctx);
     let meta = &page.main.scenario.meta;
     let title = format!("lode report: {}", meta.name);
@@ -91,7 +92,7 @@ pub fn render(page: &Page<'_>) -> String {
                         "alignment ratings are analyst assumptions."
                     }
                 }
-                script { (PreEscaped(JS)) }
+                script { (PreEscaped(format!("var LODE_PROOFS = {};\n{JS}", proofs.script_value()))) }
             }
         }
     }

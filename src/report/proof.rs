@@ -122,10 +122,18 @@ fn param_from(ctx: Ctx<'_>, from: &ParamFrom) -> String {
 /// A fact's value as a reader should take it: ` = 98.9%` (the bound, period and unit it was
 /// published with belong to the value, so they show with it).
 pub fn fact_value(f: &Fact) -> String {
-    let mut v = f
-        .num("percent")
-        .map(|p| format!(" = {}%", trim_num(p)))
-        .unwrap_or_default();
+    use crate::scenario::Bound;
+    let mut v = match f.measure("percent") {
+        Some(m) => match (m.bound, m.value) {
+            (Bound::Exact, Some(p)) => format!(" = {}%", trim_num(p)),
+            (Bound::AtLeast, Some(p)) => format!(" = at least {}% (published as >{})", trim_num(p), trim_num(p)),
+            (Bound::AtMost, Some(p)) => format!(" = at most {}% (published as <{})", trim_num(p), trim_num(p)),
+            (Bound::Withheld, _) => " = W (withheld: produces, size not published)".to_string(),
+            (Bound::NetExporter, _) => " = E (a net exporter)".to_string(),
+            (_, None) => String::new(),
+        },
+        None => String::new(),
+    };
     if f.table.name == "alignment" && !f.str("level").is_empty() {
         v = format!(" = {}", f.str("level"));
     }
@@ -1053,7 +1061,8 @@ fn fact_json(ctx: Ctx<'_>, f: &Fact) -> Json {
         "kind": if crate::confidence::is_assumption(f) { "assumption" } else { "fact" },
         "table": f.table.name,
         "fact": f.describe(),
-        "percent": f.num("percent"),
+        "percent": f.measure("percent").and_then(|m| m.value),
+        "bound": f.measure("percent").map(|m| m.bound),
         "period": text("period"),
         "level": text("level"),
         "rationale": text("rationale"),

@@ -339,3 +339,46 @@ fn report_command_writes_one_file() {
     assert!(text.contains("OptionTransitExposure"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The baseline report, with its proofs, stays at most 1 MB: each proof node, fact leaf and
+/// citation is stored once (the script draws a tree when its conclusion opens), and each work is
+/// cited once in the sources.
+#[test]
+fn the_baseline_report_is_at_most_one_megabyte_and_stores_each_proof_node_once() {
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/baseline.toml"
+    ));
+    let (s, f) = super::open(path);
+    let ex = lode::explain::Explainer::new(&s, &f);
+    let out = html::render(&Page {
+        main: Side {
+            scenario: &s,
+            facts: &f,
+            model: ex.model(),
+        },
+        against: None,
+        explainer: Some(&ex),
+    });
+    assert!(
+        out.len() <= 1_000_000,
+        "the baseline report is {} bytes",
+        out.len()
+    );
+    // Every conclusion with a proof names its root node; the table is in the one script.
+    let conclusions = count(&out, "<details class=\"concl");
+    assert_eq!(count(&out, " data-p=\""), conclusions);
+    assert_eq!(count(&out, "<script"), 1);
+    assert!(out.contains("var LODE_PROOFS = {\"cites\":"));
+    assert_eq!(
+        count(&out, "</script>"),
+        1,
+        "a text in the proof table closes the script"
+    );
+    // Alignment leaves are assumptions with their rationale, never "official".
+    assert!(
+        out.contains("{\"d\":\"alignment(USA, CHN) = rival\",\"k\":\"assumption\",\"p\":\"scenarios/baseline.toml:980\",\"q\":\"assumption\",\"r\":\"named")
+            || out.contains("\"d\":\"alignment(USA, CHN) = rival\",\"k\":\"assumption\""),
+        "the alignment leaf is not an assumption with its rationale"
+    );
+}

@@ -268,7 +268,7 @@ fn min_confidence_filters_and_rejects_unknown_words() {
         .lines()
         .filter(|l| l.starts_with("  RiskLevel(USA"))
         .collect();
-    assert_eq!(rows.len(), 19, "{out}");
+    assert_eq!(rows.len(), 22, "{out}");
     assert!(rows.iter().all(|l| l.contains("# official")), "{out}");
     let (out, code) = lode(&["run", "--min-confidence", "certain"]);
     assert_eq!(code, 2);

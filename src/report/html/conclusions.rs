@@ -45,7 +45,8 @@ pub fn output_relations() -> Vec<usize> {
     out
 }
 
-pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
+/// The section; the proofs go into `table` (stored once, drawn by the script on opening).
+pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>, table: &super::proof::Table) -> Markup {
     let explain = ctx.explainer;
     let syms = &ctx.side.facts.syms;
     let rels: Vec<usize> = output_relations()
@@ -58,7 +59,8 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
             h2 { "Every conclusion, explained" }
             p.note {
                 (total) " conclusions. Open one to see why it holds: the rule that derived it, the conditions it checked, "
-                "and the facts underneath, each with its source."
+                "and the facts underneath, each with its source, then the assumptions it rests on. A conclusion resting on data weaker than "
+                "official is tagged with the weakest quality among its data facts."
                 @if explain.is_none() {
                     " This build of lode has no proof trees; each conclusion lists the rules that can derive it."
                 }
@@ -80,19 +82,17 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
                         @let new = cmp.is_some_and(|c| c.is_new(*r, &text));
                         @let proof = explain.and_then(|e| e.proof(*r, t, None));
                         @let quality = proof.as_ref().map(|p| crate::confidence::of_proof(ctx.scenario(), p));
-                        details class={ "concl" @if new { " added" } } id=(anchor(syms, *r, t)) {
+                        @let root = proof.as_ref().map(|p| table.add(ctx, p));
+                        details class={ "concl" @if new { " added" } } id=(anchor(syms, *r, t)) data-p=[root] {
                             summary {
                                 code { (text) }
                                 @if let Some(q) = quality.filter(|q| *q < Quality::Official) {
-                                    " " span class={ "q q-" (q.as_str()) } title="the weakest quality among the facts this conclusion rests on" { (q.as_str()) }
+                                    " " span class={ "q q-" (q.as_str()) } { (q.as_str()) }
                                 }
                                 @if new { " " span.tag.change { "new" } }
                             }
                             div.expl {
-                                @match &proof {
-                                    Some(p) => (super::proof::render(ctx, p)),
-                                    None => (rules_of(*r)),
-                                }
+                                @if proof.is_none() { (rules_of(*r)) }
                             }
                         }
                     }

@@ -211,21 +211,18 @@ impl<'a> Ctx<'a> {
         n
     }
 
-    /// Cites a scenario fact: registers its footnote and returns the number and a tooltip.
+    /// Cites a scenario fact: registers its footnote and returns the number and a short tooltip
+    /// (`[53] scenarios/baseline.toml:8146 (official)`). The full source is in the footnote, once;
+    /// the page's script shows it as the tooltip of a linked number on hover.
     pub fn cite_fact(&self, i: usize) -> Cite {
         let n = self.register(NoteKey::Fact(i));
         let f = &self.side.scenario.facts[i];
-        let source = if f.source.trim().is_empty() {
-            "no source given"
-        } else {
-            f.source.as_str()
-        };
         Cite {
             n,
             title: format!(
-                "[{n}] {source} — {} ({})",
+                "[{n}] {} ({})",
                 self.place(i),
-                f.quality.as_str()
+                crate::confidence::quality_of(f).as_str()
             ),
         }
     }
@@ -287,7 +284,7 @@ impl<'a> Ctx<'a> {
     pub fn num(&self, text: &str, cite: Option<Cite>) -> Markup {
         match cite {
             Some(c) => html! {
-                a.num href={ "#src-" (c.n) } title=(c.title) data-ref=(c.n) { (text) }
+                a.num href={ "#src-" (c.n) } data-ref=(c.n) { (text) }
             },
             None => html! { span.num { (text) } },
         }

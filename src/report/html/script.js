@@ -1,11 +1,111 @@
-// lode report: open the conclusion a link points to, and expand or collapse all conclusions.
+// lode report: draw a conclusion's proof when it is opened (from LODE_PROOFS, the proof nodes
+// stored once: see src/report/html/proof.rs), open the conclusion a link points to, and expand
+// or collapse all conclusions.
 (function () {
   "use strict";
+  var P = typeof LODE_PROOFS === "object" ? LODE_PROOFS : null;
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined) { e.textContent = text; }
+    return e;
+  }
+  function add(parent) {
+    for (var i = 1; i < arguments.length; i++) {
+      var c = arguments[i];
+      parent.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    }
+    return parent;
+  }
+  function cite(i) {
+    var span = el("span", "src");
+    var ps = P.cites[i] || [];
+    for (var j = 0; j < ps.length; j++) {
+      if (typeof ps[j] === "string") { add(span, ps[j]); continue; }
+      var a = el("a", "", ps[j][0]);
+      a.href = ps[j][1];
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      span.appendChild(a);
+    }
+    return span;
+  }
+  function leaf(i) {
+    var l = P.leaves[i];
+    if (l.t !== undefined) { return el("span", "leaf", l.t); }
+    var d = el("div", "leaf" + (l.k === "assumption" ? " assumed" : ""));
+    add(d, el("span", "q q-" + l.q, l.q), " " + l.d + " — ");
+    if (l.r !== undefined) { add(d, "rationale: " + l.r + (l.s !== undefined ? "; " : "")); }
+    if (l.s !== undefined) { add(d, cite(l.s)); }
+    if (l.r === undefined && l.s === undefined) {
+      add(d, el("span", "muted", l.k === "assumption" ? "no rationale given" : "no source given"));
+    }
+    add(d, " ", el("code", "place", l.p));
+    if (l.m !== undefined) { add(d, el("br"), el("small", "fnote", "note: " + l.m)); }
+    return d;
+  }
+  function node(id, seen) {
+    var n = P.nodes[id];
+    var li = add(el("li"), el("span", "atom", n.a));
+    if (n.r !== undefined) {
+      var r = P.rules[n.r] || ["?", "?"];
+      add(li, " ", el("span", "because", "— " + r[0]), " ", el("code", "place", r[1]));
+      if (n.n) { add(li, " ", el("span", "tag", "+" + n.n + " other derivation" + (n.n > 1 ? "s" : ""))); }
+      var ul = el("ul");
+      for (var i = 0; i < n.c.length; i++) {
+        var c = n.c[i];
+        if (typeof c === "number") { ul.appendChild(node(c, seen)); }
+        else if (c[0] === "c") { add(ul, add(el("li", "cond"), "check ", el("code", "", c[1]))); }
+        else { add(ul, add(el("li", "neg"), "and no ", el("code", "", c[1]), " holds")); }
+      }
+      li.appendChild(ul);
+    } else if (n.o !== undefined) {
+      for (var j = 0; j < n.o.length; j++) {
+        seen[n.o[j]] = true;
+        add(li, " ", leaf(n.o[j]));
+      }
+    } else if (n.f !== undefined) {
+      add(li, " ", el("span", "because", "— computed: " + n.f));
+      var det = el("details", "computed");
+      add(det, el("summary", "", n.c.length ? "from " + n.c.length + " input" + (n.c.length !== 1 ? "s" : "") : "from no input (an empty sum)"));
+      var sub = el("ul");
+      for (var k = 0; k < n.c.length; k++) { sub.appendChild(node(n.c[k], seen)); }
+      li.appendChild(add(det, sub));
+    } else {
+      add(li, " ", el("span", "muted", "(proof not shown)"));
+    }
+    return li;
+  }
+  // Draws the proof of a conclusion, once: the tree, then the assumptions it rests on, apart.
+  function fill(d) {
+    if (!P || d.getAttribute("data-drawn") || !d.hasAttribute("data-p")) { return; }
+    d.setAttribute("data-drawn", "1");
+    var box = d.querySelector(".expl");
+    if (!box) { return; }
+    var seen = {};
+    box.appendChild(add(el("ul", "tree"), node(Number(d.getAttribute("data-p")), seen)));
+    var assumed = [];
+    for (var i in seen) {
+      var l = P.leaves[i];
+      if (l.k === "assumption" || (l.t !== undefined && l.t.indexOf("parameter ") === 0)) { assumed.push(Number(i)); }
+    }
+    if (assumed.length) {
+      assumed.sort(function (a, b) { return a - b; });
+      var div = add(el("div", "assumptions"), el("p", "muted", "The assumptions it rests on (alignment ratings, assumed figures, thresholds):"));
+      var ul = el("ul");
+      for (var j = 0; j < assumed.length; j++) { add(ul, add(el("li"), leaf(assumed[j]))); }
+      box.appendChild(add(div, ul));
+    }
+  }
+  var concl = document.querySelectorAll("details.concl[data-p]");
+  for (var c = 0; c < concl.length; c++) {
+    concl[c].addEventListener("toggle", function (ev) { if (ev.currentTarget.open) { fill(ev.currentTarget); } });
+  }
   function open(id) {
     var el = id ? document.getElementById(id) : null;
     if (!el) { return null; }
     for (var n = el; n; n = n.parentElement) {
-      if (n.tagName === "DETAILS") { n.open = true; }
+      if (n.tagName === "DETAILS") { n.open = true; fill(n); }
     }
     return el;
   }
@@ -20,10 +120,26 @@
     if (a) { open(decodeURIComponent(a.getAttribute("href").slice(1))); }
   });
   reveal();
+  // A linked number's tooltip: its footnote and the work it cites (stored once, in #sources).
+  document.addEventListener("mouseover", function (ev) {
+    var a = ev.target.closest ? ev.target.closest("a.num[data-ref]") : null;
+    if (!a || a.title) { return; }
+    var li = document.getElementById("src-" + a.getAttribute("data-ref"));
+    if (!li) { return; }
+    var work = document.getElementById("work-" + li.getAttribute("data-work"));
+    var cite = work ? work.querySelector(".cite") : null;
+    var place = li.getAttribute("data-place");
+    a.title = "[" + a.getAttribute("data-ref") + "] " + (cite ? cite.textContent : "") + (place ? " — " + place : "");
+  });
   var buttons = document.querySelectorAll("[data-action]");
   for (var i = 0; i < buttons.length; i++) {
     buttons[i].addEventListener("click", function (ev) {
       var open = ev.currentTarget.getAttribute("data-action") === "expand";
+      // Draw the proofs first, so that the lists they open (computed inputs) open too.
+      if (open) {
+        var concl = document.querySelectorAll("#conclusions details.concl");
+        for (var c = 0; c < concl.length; c++) { fill(concl[c]); }
+      }
       var all = document.querySelectorAll("#conclusions details");
       for (var j = 0; j < all.length; j++) { all[j].open = open; }
     });
