@@ -104,6 +104,7 @@ pub(super) fn merge(
 ) -> Scenario {
     let mut s = base.unwrap_or_else(|| Scenario {
         files: Vec::new(),
+        tables: Vec::new(),
         meta: Meta::default(),
         params: BTreeMap::new(),
         facts: Vec::new(),

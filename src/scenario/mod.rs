@@ -186,9 +186,11 @@ pub struct Meta {
 /// A scenario after `extends` is resolved: the merged facts, each with the file it came from.
 #[derive(Clone, Debug)]
 pub struct Scenario {
-    /// Every file read: the scenario's own file first, then its parents in `extends` order;
-    /// [`Loc::file`] indexes it.
+    /// Every file read: the scenario's own file first, then its parents in `extends` order,
+    /// with the table files each loads among them; [`Loc::file`] indexes it.
     pub files: Vec<SourceFile>,
+    /// Indexes into `files` of the table (CSV) files, in the order they were read.
+    pub tables: Vec<usize>,
     pub meta: Meta,
     pub params: BTreeMap<String, ParamVal>,
     pub facts: Vec<Fact>,
@@ -210,6 +212,20 @@ impl Scenario {
     /// A problem at a location of this scenario.
     pub fn problem(&self, loc: &Loc, message: impl Into<String>) -> Problem {
         Problem::new(self.file(loc), loc.span.clone(), message)
+    }
+
+    /// The scenario (TOML) files: its own first, then its parents in `extends` order.
+    pub fn chain(&self) -> impl DoubleEndedIterator<Item = &SourceFile> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.tables.contains(i))
+            .map(|(_, f)| f)
+    }
+
+    /// The table files the chain loads, in the order they were read.
+    pub fn table_files(&self) -> impl Iterator<Item = &SourceFile> + '_ {
+        self.tables.iter().filter_map(|&i| self.files.get(i))
     }
 
     pub fn facts_of<'a>(&'a self, table: &'a str) -> impl Iterator<Item = &'a Fact> + 'a {
@@ -329,6 +345,8 @@ struct Loader {
     /// Every table file loaded so far (canonical path, or bundled name), with the place of the
     /// `[[load]]` that loaded it: a file is loaded once.
     loaded: HashMap<PathBuf, Loc>,
+    /// Indexes into `files` of the table files.
+    tables: Vec<usize>,
 }
 
 /// One `[[load]]` entry.
@@ -440,6 +458,7 @@ impl Loader {
             problems: Vec::new(),
             complete: true,
             loaded: HashMap::new(),
+            tables: Vec::new(),
         }
     }
 
@@ -450,11 +469,14 @@ impl Loader {
         run: impl FnOnce(&mut Self) -> Result<Scenario, Error>,
     ) -> Result<Loaded, Error> {
         match run(&mut self) {
-            Ok(scenario) => Ok(Loaded {
-                scenario,
-                problems: self.problems,
-                complete: self.complete,
-            }),
+            Ok(mut scenario) => {
+                scenario.tables = self.tables;
+                Ok(Loaded {
+                    scenario,
+                    problems: self.problems,
+                    complete: self.complete,
+                })
+            }
             Err(Error::Invalid {
                 file, mut problems, ..
             }) if !self.problems.is_empty() => {
@@ -643,6 +665,7 @@ impl Loader {
                 },
             );
             let fid = self.files.len();
+            self.tables.push(fid);
             self.files.push(SourceFile {
                 name,
                 text: Arc::from(text),
@@ -718,6 +741,7 @@ impl Loader {
             ),
             Err(ReadFail::NotUtf8(e)) => {
                 let (lossy, p) = not_utf8_problem(shown, &e, true);
+                self.tables.push(self.files.len());
                 self.files.push(lossy);
                 p
             }

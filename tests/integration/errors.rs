@@ -308,13 +308,16 @@ fn generated_tables_load_and_cite_their_rows() {
     // A row's place (file:line:col) shows in explain.
     let run = lode(&["run", &toml, "-r", "RiskLevel"]);
     let text = String::from_utf8_lossy(&run.stdout);
-    let row: Vec<&str> = text
+    // A data line of `lode run` pastes into explain as it is.
+    let query = text
         .lines()
-        .find(|l| l.starts_with("  ") && !l.trim_start().starts_with("consumer"))
+        .find(|l| l.starts_with("  RiskLevel("))
         .expect("a RiskLevel row")
-        .split_whitespace()
-        .collect();
-    let query = format!("RiskLevel({})", row.join(", "));
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let out = lode(&["explain", &toml, &query]);
     let proof = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
