@@ -119,14 +119,20 @@ const NOTES: &[(&str, &str, Cause, &str)] = &[
     (
         "SR",
         "Cobalt",
-        Cause::DataGap,
-        "the EU-sourcing table has only a processing row for cobalt, where EU member states (Finland, Belgium) supply most of EU sourcing, so the derived IR is low; the EU's bottleneck is extraction (DRC), whose EU import dependence is not in the shared data",
+        Cause::MethodDifference,
+        "the EU27 reliance is derived from the study's EU-sourcing table as 100 − the EU member states' share, and member states (FIN 62 %, BEL 29 %) supply most of EU cobalt refining, so IR is 9 %; the study's EU-sourcing term counts the member states' own concentration, which lode's EU27 import sources (non-EU countries only) leave out, and the study's bottleneck is extraction (DRC), for which lode has no EU sourcing row",
     ),
     (
         "SR",
-        "Nickel",
+        "Hafnium",
         Cause::MethodDifference,
-        "lode's mining shares are USGS 2025, where Indonesia holds about two thirds of world output, against about a quarter in the EU study's 2016–2020 shares; and no recycling input or substitution lowers lode's SR",
+        "the EU27 reliance is derived from the study's EU-sourcing table as 100 − the EU member states' share, and France supplies 76 % of EU hafnium, so IR is 24 %; the study's EU-sourcing term counts that concentration, lode's import sources (non-EU countries only) leave it out",
+    ),
+    (
+        "SR",
+        "Strontium",
+        Cause::MethodDifference,
+        "the EU27 reliance is derived from the study's EU-sourcing table as 100 − the EU member states' share, and Spain supplies 99 % of EU strontium, so IR is 1 %; the study's EU-sourcing term counts that concentration (one member state), lode's import sources (non-EU countries only) leave it out",
     ),
     (
         "SR",
@@ -488,6 +494,28 @@ impl View<'_> {
             }
         })
     }
+    /// `ImportSource` tuples by name with their value and the stage of the fact behind each.
+    fn import_sources(&self) -> Vec<(Vec<String>, i64, String)> {
+        let r = rel::IMPORT_SOURCE;
+        let origins = self.facts.origins.get(r).map_or(&[][..], Vec::as_slice);
+        let mut out = Vec::new();
+        for (t, o) in self.facts.db.rel(r).iter().zip(origins) {
+            let Some((Value::Num(n), rest)) = t.split_last() else {
+                continue;
+            };
+            let stage = match o {
+                Origin::Fact(i) => self
+                    .scenario
+                    .facts
+                    .get(*i)
+                    .map(|f| f.str("stage").to_string())
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
+            out.push((rest.iter().map(|v| self.name(v)).collect(), *n, stage));
+        }
+        out
+    }
     /// Where the input tuples of `rel` that `keep` selects (by their names) come from.
     fn provenance(&self, rel: usize, keep: impl Fn(&[String]) -> bool) -> Provenance {
         let origins = self.facts.origins.get(rel).map_or(&[][..], Vec::as_slice);
@@ -608,21 +636,29 @@ fn supply_risks(
                 .collect()
         })
         .unwrap_or_default();
-    let mut eu_rows: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
-    for (k, bp) in v.nums(rel::IMPORT_SOURCE) {
+    // EU sourcing per stage: `ImportSource` has no stage, so the stage is read from the fact
+    // each tuple came from (empty when the fact names none).
+    let mut eu_rows: BTreeMap<(String, String), Vec<(f64, f64)>> = BTreeMap::new();
+    for (k, bp, stage) in v.import_sources() {
         if let [c, m, country, ..] = k.as_slice()
             && c == "EU27"
         {
-            let e = eu_rows.entry(m.clone()).or_default();
+            let e = eu_rows.entry((m.clone(), stage)).or_default();
             if let Some(&g) = governance.get(country) {
                 e.push((bp as f64 / 10_000.0, g));
             }
         }
     }
-    let eu: BTreeMap<String, f64> = eu_rows
+    let eu: BTreeMap<(String, String), f64> = eu_rows
         .into_iter()
-        .map(|(m, rows)| (m, hhi_wgi(rows)))
+        .map(|(k, rows)| (k, hhi_wgi(rows)))
         .collect();
+    // The stage's own EU sourcing, else the sourcing that names no stage; none = 0.
+    let eu_at = |m: &str, s: &str| -> Option<f64> {
+        eu.get(&(m.to_string(), s.to_string()))
+            .or_else(|| eu.get(&(m.to_string(), String::new())))
+            .copied()
+    };
 
     let stage_risk = |m: &str, gaps: &mut Vec<String>| -> Option<StageRisk> {
         if !ir.contains_key(m) && !ir_stage.keys().any(|(im, _)| im == m) {
@@ -643,7 +679,7 @@ fn supply_risks(
             else {
                 continue;
             };
-            let e = eu.get(m).copied();
+            let e = eu_at(m, s);
             let sr = supply_risk(g, e.unwrap_or(0.0), r, 0.0, 1.0);
             if best.as_ref().is_none_or(|b| sr > b.sr) {
                 best = Some(StageRisk {
@@ -731,9 +767,13 @@ fn supply_risks(
                 t.len() >= 2 && t[0] == "EU27" && t[1] == m
             });
         }
-        b.eu_from = v.provenance(rel::IMPORT_SOURCE, |t| {
-            t.len() >= 2 && t[0] == "EU27" && t[1] == m
-        });
+        b.eu_from = if b.eu.is_some() {
+            v.provenance(rel::IMPORT_SOURCE, |t| {
+                t.len() >= 2 && t[0] == "EU27" && t[1] == m
+            })
+        } else {
+            Provenance::Absent
+        };
         let agree = (b.sr >= SR_THRESHOLD) == (published >= SR_THRESHOLD);
         let why = (!agree).then(|| sr_reason(&score.material, &b, published));
         rows.push(SrRow {

@@ -110,8 +110,8 @@ fn supply_risk(o: &mut String, v: &Validation) {
         "lode computes, per mineral and stage, from the scenario's facts:\n\n\
          SR = [HHI_WGI(global supply) · IR/2 + HHI_WGI(EU sourcing) · (1 − IR/2)] · (1 − EoL_RIR) · SI_SR\n\n\
          - **HHI_WGI(global supply)**: the computed relation `HhiWgi` / 1000 = Σ share² · WGI on the EU's 0–10 scale (10 = poorest governance), shares of the scenario's current year (the source of each is in the table: USGS MCS 2026 where it has the stage, else the EU study).\n\
-         - **HHI_WGI(EU sourcing)**: the same sum over the EU27 `ImportSource` tuples (the EU study's sourcing shares of non-EU countries, one stage per material) and their `Governance`. EU member states' domestic supply is not an import source, so its (small, good-governance) term is left out; where the scenario has no EU27 import source the term is 0, a lower bound.\n\
-         - **IR**: the EU27 `ImportReliance` (the highest over the stages when the scenario gives it per stage; docs/data.md says where each figure comes from).\n\
+         - **HHI_WGI(EU sourcing)**: the same sum over the EU27 `ImportSource` tuples of the stage (the EU study's sourcing shares of non-EU countries; the stage is the one the fact names, and sourcing that names no stage serves every stage) and their `Governance`. EU member states' domestic supply is not an import source, so its (small, good-governance) term is left out; where the scenario has no EU27 import source the term is 0, a lower bound.\n\
+         - **IR**: the EU27 reliance at the stage (`Reliance`), else the headline `ImportReliance` (docs/data.md says where each figure comes from).\n\
          - **EoL_RIR = 0 and SI_SR = 1**: lode's data hold no end-of-life recycling input rates or substitution indices. **Trade factors t = 1** (not modelled). All three make lode's SR an upper estimate of the published one.\n\
          - The higher (bottleneck) stage is kept; for the rare-earth groups, the highest of the member elements.\n"
     );

@@ -10,17 +10,21 @@ use lode::validate::{self, Reference, Status, Validation, hhi_wgi, reference, su
 use std::path::Path;
 
 /// The floors: the values measured on the baseline and recorded in docs/validation.md (3 decimals).
+/// The SR rank correlation keeps issue 13's floor (0.683, measured before the data broadened;
+/// 0.721 now), as coverage grows.
 const SPEARMAN_MIN: f64 = 0.683;
-const SR_AGREEMENT_MIN: f64 = 0.800;
+/// ρ over the materials whose world shares are not the EU study's (independent agreement).
+const SPEARMAN_INDEPENDENT_MIN: f64 = 0.906;
+const SR_AGREEMENT_MIN: f64 = 0.864;
 /// (list id, precision, recall over the minerals lode can assess)
 const LIST_MIN: &[(&str, f64, f64)] = &[
-    ("usgs_2025", 1.000, 0.833),
-    ("usgs_2022", 1.000, 0.909),
-    ("eu_2023_critical", 1.000, 0.909),
+    ("usgs_2025", 1.000, 0.658),
+    ("usgs_2022", 0.880, 0.733),
+    ("eu_2023_critical", 0.949, 0.787),
 ];
 /// (list id, items assessed, items on the list)
 const COVERAGE_MIN: &[(&str, usize, usize)] =
-    &[("usgs_2025", 26, 60), ("eu_2023_critical", 14, 34)];
+    &[("usgs_2025", 52, 60), ("eu_2023_critical", 33, 34)];
 
 fn measured() -> Validation {
     let s = scenario::load(None).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
@@ -44,6 +48,11 @@ fn agreement_with_published_assessments_does_not_drop() {
             "Spearman rank correlation of SR".to_string(),
             at3(v.spearman()),
             SPEARMAN_MIN,
+        ),
+        (
+            "Spearman rank correlation of SR, independent world shares".to_string(),
+            at3(v.spearman_independent()),
+            SPEARMAN_INDEPENDENT_MIN,
         ),
         (
             "SR ≥ 1.0 classification agreement".to_string(),
