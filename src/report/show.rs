@@ -83,7 +83,13 @@ pub fn text(s: &Scenario, opts: &Options) -> String {
         out.push_str(&format!("label: {label}\n"));
     }
     // Files are read child first; a reader expects the chain from the root parent down.
-    let files: Vec<&str> = s.chain().rev().map(|f| f.name.as_str()).collect();
+    // The extends chain, root parent first, then the tables it loads.
+    let files: Vec<&str> = s
+        .chain()
+        .rev()
+        .chain(s.table_files())
+        .map(|f| f.name.as_str())
+        .collect();
     out.push_str(&format!("files (parent first): {}\n", files.join(" ← ")));
     out.push_str(&format!("{} facts\n", s.facts.len()));
     let header: Vec<String> = ["name", "value", "at"]
@@ -151,7 +157,13 @@ pub fn json(s: &Scenario, opts: &Options) -> String {
             tables.insert(t.name.to_string(), Json::Array(rows));
         }
     }
-    let files: Vec<&str> = s.chain().rev().map(|f| f.name.as_str()).collect();
+    // The extends chain, root parent first, then the tables it loads.
+    let files: Vec<&str> = s
+        .chain()
+        .rev()
+        .chain(s.table_files())
+        .map(|f| f.name.as_str())
+        .collect();
     to_pretty(&json!({
         "scenario": {
             "name": s.meta.name,
