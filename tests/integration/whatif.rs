@@ -132,7 +132,7 @@ fn diff_explain_names_the_facts_that_carry_a_change() {
         after.contains("− Suspends(cn-us-ban-suspension-2025, cn-us-ban-2024)"),
         "{out}"
     );
-    assert!(after.contains("scenarios/baseline.toml:"), "{out}");
+    assert!(after.contains("data/events.csv:"), "{out}");
 }
 
 #[test]
@@ -270,7 +270,13 @@ fn show_names_the_file_and_line_of_each_fact() {
             .unwrap()
             .starts_with("scenarios/baseline.toml:")
     );
-    assert_eq!(v["files"][0], "scenarios/baseline.toml");
+    assert!(
+        v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "scenarios/baseline.toml")
+    );
 }
 
 #[test]
