@@ -119,31 +119,31 @@ fn proof_dot_concentration() {
 }
 
 #[test]
-fn why_not_text_fluorspar_mining_critical() {
+fn why_not_text_rare_earths_refining_critical() {
     insta::assert_snapshot!(explain_ok(&[
         "explain",
         "--why-not",
-        "RiskLevel(USA, fluorspar, mining, critical)"
+        "RiskLevel(USA, rare_earths, refining, critical)"
     ]));
 }
 
 #[test]
-fn why_not_json_fluorspar_mining_critical() {
+fn why_not_json_rare_earths_refining_critical() {
     insta::assert_snapshot!(explain_ok(&[
         "explain",
         "--why-not",
         "--format",
         "json",
-        "RiskLevel(USA, fluorspar, mining, critical)"
+        "RiskLevel(USA, rare_earths, refining, critical)"
     ]));
 }
 
 #[test]
 fn nothing_matches_suggests_why_not() {
-    let (out, code) = lode(&["explain", "RiskLevel(USA, fluorspar, mining, critical)"]);
+    let (out, code) = lode(&["explain", "RiskLevel(USA, rare_earths, refining, critical)"]);
     assert_eq!(code, 1);
     assert!(
-        out.contains("lode explain --why-not 'RiskLevel(USA, fluorspar, mining, critical)'"),
+        out.contains("lode explain --why-not 'RiskLevel(USA, rare_earths, refining, critical)'"),
         "{out}"
     );
 }
