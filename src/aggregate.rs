@@ -552,38 +552,28 @@ pub fn compute(facts: &mut Facts) {
                     ),
                 ));
             }
+            let reach_tuple = |c: Sym, r: i64| -> Input {
+                (
+                    rel::REACH,
+                    Box::new([
+                        Value::Sym(k),
+                        Value::Sym(m),
+                        Value::Sym(s),
+                        Value::Sym(c),
+                        Value::Num(r),
+                    ]) as Tuple,
+                )
+            };
             let reach_inputs: Vec<Input> = sup
                 .per_supplier
                 .iter()
-                .map(|(c, r, _)| {
-                    (
-                        rel::REACH,
-                        Box::new([
-                            Value::Sym(k),
-                            Value::Sym(m),
-                            Value::Sym(s),
-                            Value::Sym(*c),
-                            Value::Num(*r),
-                        ]) as Tuple,
-                    )
-                })
+                .map(|(c, r, _)| reach_tuple(*c, *r))
                 .collect();
             let aligned_inputs: Vec<Input> = sup
                 .per_supplier
                 .iter()
                 .filter(|(c, _, _)| ctx.is_aligned(k, *c))
-                .map(|(c, r, _)| {
-                    (
-                        rel::REACH,
-                        Box::new([
-                            Value::Sym(k),
-                            Value::Sym(m),
-                            Value::Sym(s),
-                            Value::Sym(*c),
-                            Value::Num(*r),
-                        ]) as Tuple,
-                    )
-                })
+                .map(|(c, r, _)| reach_tuple(*c, *r))
                 .collect();
             reachable_out.push((
                 key(sup.reachable),
