@@ -654,6 +654,16 @@ fn lever_of(kind: &str) -> &'static str {
     }
 }
 
+/// The tuples of a relation keyed by their first field (an initiative id: one tuple each).
+fn by_first(facts: &Facts, relation: usize) -> BTreeMap<Sym, Tuple> {
+    facts
+        .db
+        .rel(relation)
+        .iter()
+        .map(|t| (t[0].sym(), t.clone()))
+        .collect()
+}
+
 /// Projections at each live initiative's horizon:
 ///
 /// - each live initiative `j` has an **effective horizon**: its horizon minus the years saved by
@@ -673,30 +683,10 @@ fn lever_of(kind: &str) -> &'static str {
 fn projections(facts: &mut Facts, ctx: &Ctx) {
     let syms = &facts.syms;
     let failed = syms.get("failed");
-    let plans: BTreeMap<Sym, Tuple> = facts
-        .db
-        .rel(rel::INITIATIVE_PLAN)
-        .iter()
-        .map(|t| (t[0].sym(), t.clone()))
-        .collect();
-    let offtakes: BTreeMap<Sym, Tuple> = facts
-        .db
-        .rel(rel::INITIATIVE_OFFTAKE)
-        .iter()
-        .map(|t| (t[0].sym(), t.clone()))
-        .collect();
-    let routes: BTreeMap<Sym, Tuple> = facts
-        .db
-        .rel(rel::INITIATIVE_ROUTE)
-        .iter()
-        .map(|t| (t[0].sym(), t.clone()))
-        .collect();
-    let years: BTreeMap<Sym, Tuple> = facts
-        .db
-        .rel(rel::INITIATIVE_YEARS_SAVED)
-        .iter()
-        .map(|t| (t[0].sym(), t.clone()))
-        .collect();
+    let plans = by_first(facts, rel::INITIATIVE_PLAN);
+    let offtakes = by_first(facts, rel::INITIATIVE_OFFTAKE);
+    let routes = by_first(facts, rel::INITIATIVE_ROUTE);
+    let years = by_first(facts, rel::INITIATIVE_YEARS_SAVED);
     let mut members: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
     for t in facts.db.rel(rel::MEMBER) {
         members.entry(t[0].sym()).or_default().insert(t[1].sym());
