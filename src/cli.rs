@@ -141,6 +141,12 @@ pub enum Command {
         depth: Option<usize>,
         #[arg(long, value_enum, default_value_t)]
         format: ProofFormat,
+        /// Explain in the world of one `lode sweep` line: make this supplier, route or
+        /// initiative unavailable first, as the sweep does (repeatable, for a pair).
+        /// KIND=NAME: `supplier=CHN`, `route=MNG/CHN` (Mongolia's route via China),
+        /// `initiative=ot-underground`. `lode sweep --explain` prints the whole command.
+        #[arg(long = "cut", value_name = "KIND=NAME")]
+        cut: Vec<String>,
         #[command(flatten)]
         eval: EvalArgs,
     },
@@ -165,20 +171,34 @@ pub enum Command {
         scenarios: Vec<PathBuf>,
     },
     /// Compare the conclusions of two scenarios; exit 1 if they differ.
+    ///
+    /// Differences are grouped by consumer and mineral: a risk level raised or lowered, a
+    /// score that moved, a conclusion that now holds or no longer holds. `--explain` adds, under
+    /// each line, the input facts that differ and can carry it, and the `lode explain` command
+    /// that proves the line in the scenario where it holds.
     Diff {
+        /// The scenario compared from (e.g. scenarios/baseline.toml).
         a: PathBuf,
+        /// The what-if scenario compared to (e.g. scenarios/china-transit-closed.toml).
         b: PathBuf,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
-        /// For each change, show the facts that differ and carry it.
+        /// For each change, show the facts that differ and carry it, and the `lode explain`
+        /// command for the line.
         #[arg(long)]
         explain: bool,
         #[command(flatten)]
         eval: EvalArgs,
     },
     /// Make each supplier, route or initiative (or each pair) unavailable in turn, and rank the damage.
+    ///
+    /// Each cut is evaluated apart (in parallel) against the uncut scenario. A line of the sweep
+    /// holds only under its cut: `--explain` prints, under each, the `lode explain --cut …`
+    /// command that proves it.
     Sweep {
+        /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
+        /// What to make unavailable, one item (or pair) at a time.
         #[arg(long, value_enum)]
         cut: CutKind,
         /// Cut items one at a time (1) or in pairs (2).
@@ -187,6 +207,9 @@ pub enum Command {
         /// Show only the first N disruptions.
         #[arg(long)]
         top: Option<usize>,
+        /// Under each line, print the `lode explain --cut …` command that proves it.
+        #[arg(long)]
+        explain: bool,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
@@ -249,14 +272,27 @@ pub enum Command {
         eval: EvalArgs,
     },
     /// Show when each conclusion starts and stops holding between two dates.
+    ///
+    /// Dated facts (events with `from`/`until`, suspensions) open and close; on each date where
+    /// one does, lode re-evaluates and lists what starts (+) and stops (−) holding. A `+` line
+    /// holds on its date, a `−` line on the day before: `--explain` prints the
+    /// `lode explain --as-of …` command for each.
     Timeline {
+        /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
+        /// First day of the window (YYYY-MM-DD, inclusive).
         #[arg(long, value_name = "DATE")]
         from: String,
+        /// Last day of the window (YYYY-MM-DD, inclusive).
         #[arg(long, value_name = "DATE")]
         to: String,
+        /// Follow only these relations (repeatable; default: the risk, score, control and
+        /// option relations).
         #[arg(long = "relation", short = 'r', value_name = "NAME")]
         relations: Vec<String>,
+        /// Under each + and − line, print the `lode explain --as-of …` command that proves it.
+        #[arg(long)]
+        explain: bool,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]

@@ -74,6 +74,104 @@ impl Item {
             Item::Initiative(i) => n(i),
         }
     }
+
+    /// The item as `lode explain --cut` and `lode run --cut` take it: `supplier=CHN`,
+    /// `route=MNG/CHN` (MNG's route via CHN), `initiative=ot-underground`.
+    pub fn spec(&self, facts: &Facts) -> String {
+        let n = |s: &Sym| facts.syms.name(*s).to_string();
+        match self {
+            Item::Supplier(c) => format!("supplier={}", n(c)),
+            Item::Route(c, v) => format!("route={}/{}", n(c), n(v)),
+            Item::Initiative(i) => format!("initiative={}", n(i)),
+        }
+    }
+}
+
+/// Why a `--cut` spec names nothing the scenario can cut: the message and a hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadCut {
+    pub message: String,
+    pub hint: String,
+}
+
+/// Parses a `--cut` spec ([`Item::spec`]'s form; a route may also be written `MNG via CHN`)
+/// into an item the scenario can cut, as `lode sweep` would cut it.
+pub fn parse_cut(facts: &Facts, spec: &str) -> Result<Item, BadCut> {
+    let kinds = "supplier=CTRY, route=CTRY/VIA or initiative=ID";
+    let Some((kind, name)) = spec.split_once('=') else {
+        return Err(BadCut {
+            message: format!("`--cut {spec}` names no kind of cut"),
+            hint: format!("write {kinds}, e.g. --cut supplier=CHN"),
+        });
+    };
+    let target = match kind.trim() {
+        "supplier" => Target::Supplier,
+        "route" => Target::Route,
+        "initiative" => Target::Initiative,
+        other => {
+            return Err(BadCut {
+                message: format!("`{other}` is not a kind of cut"),
+                hint: format!("write {kinds}"),
+            });
+        }
+    };
+    let name = name.trim().replace(" via ", "/");
+    let all = items(facts, target);
+    let specs: Vec<String> = all.iter().map(|i| i.spec(facts)).collect();
+    let wanted = format!("{}={name}", target.as_str());
+    match specs.iter().position(|s| *s == wanted) {
+        Some(i) => Ok(all[i].clone()),
+        None => {
+            let names: Vec<&str> = specs
+                .iter()
+                .filter_map(|s| s.split_once('=').map(|(_, n)| n))
+                .collect();
+            let shown = names
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = names.len().saturating_sub(12);
+            Err(BadCut {
+                message: format!("the scenario has no {} `{name}` to cut", target.as_str()),
+                hint: if names.is_empty() {
+                    format!("it has no {} that can be cut", target.as_str())
+                } else if more > 0 {
+                    format!(
+                        "it can cut {shown} and {more} more (`lode sweep --cut {}` lists them)",
+                        target.as_str()
+                    )
+                } else {
+                    format!("it can cut {shown}")
+                },
+            })
+        }
+    }
+}
+
+/// The facts with `cut` made unavailable exactly as a sweep makes them, computed relations
+/// recomputed: the world one line of `lode sweep` holds in.
+pub fn cut_world(facts: &Facts, cut: &[Item]) -> Facts {
+    let mut base = facts.clone();
+    let ctx = Ctx::new(&mut base);
+    let labels: Vec<String> = cut.iter().map(|i| i.label(&base)).collect();
+    cut_with(&base, &ctx, cut.iter().zip(&labels))
+}
+
+/// `base` with each item cut (labelled for its origin), computed relations recomputed.
+fn cut_with<'a>(
+    base: &Facts,
+    ctx: &Ctx,
+    cut: impl Iterator<Item = (&'a Item, &'a String)>,
+) -> Facts {
+    let mut f = base.clone();
+    for (item, label) in cut {
+        apply(&mut f, item, ctx, label);
+    }
+    // Reachable supply and the scores depend on bans, routes and plans: recompute.
+    aggregate::compute(&mut f);
+    f
 }
 
 /// The relations a sweep compares.
@@ -90,6 +188,8 @@ pub const COMPARED: &[usize] = &[
 pub struct Disruption {
     /// Labels of the items cut, in item order.
     pub cut: Vec<String>,
+    /// The same items as `--cut` specs ([`Item::spec`]), for `lode explain --cut`.
+    pub specs: Vec<String>,
     /// Risk levels (today's and projected) raised, and the ranks raised in total.
     pub raised: usize,
     pub raised_ranks: i64,
@@ -165,6 +265,36 @@ struct Ctx {
     consumers: Vec<Sym>,
     /// Minerals each supplier produces.
     produces: BTreeMap<Sym, BTreeSet<Sym>>,
+}
+
+impl Ctx {
+    /// Interns the names a cut adds into `base` (before it is cloned per cut).
+    fn new(base: &mut Facts) -> Ctx {
+        Ctx {
+            cut_id: base.syms.intern("sweep-cut"),
+            export_ban: base.syms.intern("export_ban"),
+            failed: base.syms.intern("failed"),
+            consumers: base
+                .db
+                .rel(rel::RELIANCE)
+                .iter()
+                .map(|t| t[0].sym())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            produces: base
+                .db
+                .rel(rel::SHARE)
+                .iter()
+                .filter(|t| t[3].num() > 0)
+                .fold(BTreeMap::new(), |mut m, t| {
+                    m.entry(t[2].sym())
+                        .or_insert_with(BTreeSet::new)
+                        .insert(t[0].sym());
+                    m
+                }),
+        }
+    }
 }
 
 /// The items of a target, in name order.
@@ -280,44 +410,17 @@ fn apply(facts: &mut Facts, item: &Item, ctx: &Ctx, label: &str) {
 /// Runs a sweep: `k` is 1 or 2; `tick` is called once per finished evaluation (from any thread).
 pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> Sweep {
     let mut base = facts.clone();
-    let ctx = Ctx {
-        cut_id: base.syms.intern("sweep-cut"),
-        export_ban: base.syms.intern("export_ban"),
-        failed: base.syms.intern("failed"),
-        consumers: base
-            .db
-            .rel(rel::RELIANCE)
-            .iter()
-            .map(|t| t[0].sym())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect(),
-        produces: base
-            .db
-            .rel(rel::SHARE)
-            .iter()
-            .filter(|t| t[3].num() > 0)
-            .fold(BTreeMap::new(), |mut m, t| {
-                m.entry(t[2].sym())
-                    .or_insert_with(BTreeSet::new)
-                    .insert(t[0].sym());
-                m
-            }),
-    };
+    let ctx = Ctx::new(&mut base);
     let uncut = engine::evaluate(&base);
     let ranks = diff::risk_ranks(&base.syms, &uncut.db);
     let all = items(&base, target);
     let labels: Vec<String> = all.iter().map(|i| i.label(&base)).collect();
+    let specs: Vec<String> = all.iter().map(|i| i.spec(&base)).collect();
     let combos = combinations(all.len(), k);
     let mut disruptions: Vec<Disruption> = combos
         .par_iter()
         .map(|combo| {
-            let mut f = base.clone();
-            for &i in combo {
-                apply(&mut f, &all[i], &ctx, &labels[i]);
-            }
-            // Reachable supply and the scores depend on bans, routes and plans: recompute.
-            aggregate::compute(&mut f);
+            let f = cut_with(&base, &ctx, combo.iter().map(|&i| (&all[i], &labels[i])));
             let model = engine::evaluate(&f);
             let d = assess(
                 &base,
@@ -326,6 +429,7 @@ pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> 
                 &model,
                 &ranks,
                 combo.iter().map(|&i| labels[i].clone()).collect(),
+                combo.iter().map(|&i| specs[i].clone()).collect(),
             );
             tick();
             d
@@ -366,6 +470,7 @@ fn assess(
     model: &Model,
     ranks: &BTreeMap<String, i64>,
     cut: Vec<String>,
+    specs: Vec<String>,
 ) -> Disruption {
     let a = Side {
         syms: &base.syms,
@@ -381,6 +486,7 @@ fn assess(
         .collect();
     let mut d = Disruption {
         cut,
+        specs,
         raised: 0,
         raised_ranks: 0,
         lowered: 0,

@@ -72,22 +72,9 @@ pub fn prev_day(d: Date) -> Date {
     last
 }
 
-/// A field value as it reads, independent of any one lowering's symbol table.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Term {
-    /// Numbers sort before names, as [`Symbols::cmp_values`] does.
-    Num(i64),
-    Sym(String),
-}
-
-impl Term {
-    pub fn of(syms: &Symbols, v: &Value) -> Term {
-        match v {
-            Value::Num(n) => Term::Num(*n),
-            Value::Sym(s) => Term::Sym(syms.name(*s).to_string()),
-        }
-    }
-}
+/// A field value as it reads, independent of any one lowering's symbol table (numbers sort
+/// before names, as [`Symbols::cmp_values`] does): the same as a diff's cell.
+pub use crate::diff::Cell as Term;
 
 /// A tuple of a relation, with its fields as [`Term`]s.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

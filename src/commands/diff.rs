@@ -3,7 +3,7 @@
 //! Exit code 0 when no conclusion differs, 1 when one does (so CI can guard a scenario), 2 on
 //! error.
 
-use super::{Outcome, open};
+use super::{Outcome, open, reask};
 use crate::cli::{EvalArgs, Format};
 use crate::diff::{self, Lowered};
 use crate::engine;
@@ -34,9 +34,10 @@ pub fn diff(
         &mb,
         explain,
     );
+    let again = (reask(Some(a), eval), reask(Some(b), eval));
     let stdout = match format {
-        Format::Table => report::diff::text(&r),
-        Format::Json => report::diff::json(&r),
+        Format::Table => report::diff::text(&r, &again),
+        Format::Json => report::diff::json(&r, &again),
     };
     Ok(Outcome {
         stdout,

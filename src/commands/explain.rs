@@ -1,7 +1,7 @@
 //! `lode explain [SCENARIO] QUERY`: why a conclusion holds (a least-height proof down to the
 //! cited facts), or with `--why-not`, why it does not.
 
-use super::{Outcome, open};
+use super::{Outcome, apply_cuts, open};
 use crate::cli::{EvalArgs, ProofFormat};
 use crate::error::Error;
 use crate::explain::{Explainer, WHY_NOT_DEPTH};
@@ -17,6 +17,7 @@ pub fn explain(
     why_not: bool,
     depth: Option<usize>,
     format: ProofFormat,
+    cut: &[String],
     eval: &EvalArgs,
 ) -> Result<Outcome, Error> {
     let (path, text) = match args {
@@ -32,6 +33,7 @@ pub fn explain(
     // Check the query's syntax before loading anything.
     let parsed = query::parse(text).map_err(|e| e.into_error(text))?;
     let (s, facts) = open(path, eval)?;
+    let facts = apply_cuts(facts, cut)?;
     let pattern = parsed
         .resolve(&facts.syms)
         .map_err(|e| e.into_error(text))?;

@@ -68,8 +68,9 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             why_not,
             depth,
             format,
+            cut,
             eval,
-        } => explain::explain(&args, why_not, depth, format, &eval),
+        } => explain::explain(&args, why_not, depth, format, &cut, &eval),
         Command::Rules { format } => rules::rules(format),
         Command::Coverage {
             scenarios,
@@ -89,9 +90,10 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             cut,
             k,
             top,
+            explain,
             format,
             eval,
-        } => sweep::sweep(scenario.as_deref(), cut, k, top, format, &eval),
+        } => sweep::sweep(scenario.as_deref(), cut, k, top, explain, format, &eval),
         Command::Needs {
             args,
             via,
@@ -117,9 +119,18 @@ pub fn dispatch(cli: Cli) -> Result<Outcome, Error> {
             from,
             to,
             relations,
+            explain,
             format,
             eval,
-        } => timeline::timeline(scenario.as_deref(), &from, &to, &relations, format, &eval),
+        } => timeline::timeline(
+            scenario.as_deref(),
+            &from,
+            &to,
+            &relations,
+            explain,
+            format,
+            &eval,
+        ),
         Command::Validate { data, out } => validate::validate(data.as_deref(), out.as_deref()),
     }
 }
@@ -181,6 +192,30 @@ pub fn lower_loaded(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts),
     }
     scenario::sort_problems(&mut problems);
     Err(Error::invalid(&name, problems))
+}
+
+/// Makes the `--cut` specs unavailable in lowered facts, as `lode sweep` cuts them.
+pub fn apply_cuts(facts: Facts, specs: &[String]) -> Result<Facts, Error> {
+    if specs.is_empty() {
+        return Ok(facts);
+    }
+    let items = specs
+        .iter()
+        .map(|s| {
+            crate::sweep::parse_cut(&facts, s).map_err(|b| Error::usage(b.message, Some(b.hint)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(crate::sweep::cut_world(&facts, &items))
+}
+
+/// How to re-ask about the world these arguments name (see [`crate::report::command`]).
+pub fn reask(scenario: Option<&Path>, eval: &EvalArgs) -> crate::report::command::Reask {
+    crate::report::command::Reask {
+        scenario: scenario.map(|p| p.display().to_string()),
+        set: eval.set.clone(),
+        as_of: eval.as_of.clone(),
+        cut: Vec::new(),
+    }
 }
 
 /// Resolves relation names given on the command line (case-insensitive, with suggestions).

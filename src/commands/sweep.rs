@@ -1,7 +1,7 @@
 //! `lode sweep`: make each supplier, route or initiative (or each pair) unavailable in turn and
 //! rank the disruptions. The scenario is lowered once; see [`crate::sweep`].
 
-use super::{Outcome, open};
+use super::{Outcome, open, reask};
 use crate::cli::{CutKind, EvalArgs, Format};
 use crate::error::Error;
 use crate::report;
@@ -15,6 +15,7 @@ pub fn sweep(
     cut: CutKind,
     k: u8,
     top: Option<usize>,
+    explain: bool,
     format: Format,
     eval: &EvalArgs,
 ) -> Result<Outcome, Error> {
@@ -39,9 +40,10 @@ pub fn sweep(
     };
     let result = sweep::sweep(&facts, target, k, &|| bar.inc(1));
     bar.finish_and_clear();
+    let again = reask(scenario, eval);
     let stdout = match format {
-        Format::Table => report::sweep::text(&s.meta, &result, top),
-        Format::Json => report::sweep::json(&s.meta, &result, top),
+        Format::Table => report::sweep::text(&s.meta, &result, top, explain.then_some(&again)),
+        Format::Json => report::sweep::json(&s.meta, &result, top, &again),
     };
     Ok(Outcome::ok(stdout))
 }

@@ -1,6 +1,6 @@
 //! `lode timeline`: when each conclusion starts and stops holding between two dates.
 
-use super::{Outcome, options, relation_ids};
+use super::{Outcome, options, reask, relation_ids};
 use crate::cli::{EvalArgs, Format};
 use crate::error::Error;
 use crate::scenario::{self, Date};
@@ -21,6 +21,7 @@ pub fn timeline(
     from: &str,
     to: &str,
     relations: &[String],
+    explain: bool,
     format: Format,
     eval: &EvalArgs,
 ) -> Result<Outcome, Error> {
@@ -39,8 +40,9 @@ pub fn timeline(
     let opts = options(eval)?;
     let s = scenario::load(scenario)?;
     let t = timeline::build(&s, &opts, d1, d2, &rels)?;
+    let again = reask(scenario, eval);
     Ok(Outcome::ok(match format {
-        Format::Table => report::timeline::table(&s, &t),
-        Format::Json => report::timeline::json(&s, &t),
+        Format::Table => report::timeline::table(&s, &t, explain.then_some(&again)),
+        Format::Json => report::timeline::json(&s, &t, &again),
     }))
 }

@@ -1,6 +1,7 @@
 //! `lode diff` output: the what-if question (B's description), a summary, then every difference
 //! grouped by consumer and mineral, in plain words; or one JSON document.
 
+use super::command::Reask;
 use super::to_pretty;
 use crate::datalog::{program, rel};
 use crate::diff::{
@@ -255,8 +256,23 @@ fn evidence_line(ev: &Evidence, indent: &str) -> String {
     out
 }
 
-/// The diff as text.
-pub fn text(r: &Report) -> String {
+/// The `lode explain` commands that prove a difference: in B for what holds now (added or
+/// changed), in A for what held before (removed or changed). `again` is (A, B).
+pub fn commands(again: &(Reask, Reask), e: &Entry) -> Vec<(&'static str, String)> {
+    let (a, b) = again;
+    match &e.kind {
+        Kind::Added(row) => vec![("now", b.explain(&atom(e.rel, row)))],
+        Kind::Removed(row) => vec![("was", a.explain(&atom(e.rel, row)))],
+        Kind::Changed { before, after } => vec![
+            ("now", b.explain(&atom(e.rel, after))),
+            ("was", a.explain(&atom(e.rel, before))),
+        ],
+    }
+}
+
+/// The diff as text; when explained, each line is followed by its evidence and commands.
+/// `again` is how to re-ask A and B.
+pub fn text(r: &Report, again: &(Reask, Reask)) -> String {
     let mut out = String::new();
     let desc = if r.b.description.is_empty() {
         &r.b.name
@@ -340,6 +356,9 @@ pub fn text(r: &Report) -> String {
         for (e, evs) in entries {
             out.push_str(&format!("  {}\n", sentence(e)));
             if r.explained {
+                for (label, cmd) in commands(again, e) {
+                    out.push_str(&format!("      {label}: {cmd}\n"));
+                }
                 if evs.is_empty() {
                     out.push_str("      (no differing input names it: see the inputs above)\n");
                 }
@@ -348,6 +367,9 @@ pub fn text(r: &Report) -> String {
                 }
             }
         }
+    }
+    if !r.explained {
+        out.push_str("\n--explain shows, under each line, the facts that carry it and the `lode explain` command that proves it\n");
     }
     out
 }
@@ -415,8 +437,8 @@ fn evidence_json(ev: &Evidence) -> Json {
     Json::Object(obj)
 }
 
-/// The diff as one JSON document.
-pub fn json(r: &Report) -> String {
+/// The diff as one JSON document; each difference carries its `lode explain` commands.
+pub fn json(r: &Report, again: &(Reask, Reask)) -> String {
     let side = |s: &crate::diff::SideInfo| json!({"file": s.file, "name": s.name, "description": s.description, "as_of": s.as_of});
     let groups: Vec<Json> = r
         .groups
@@ -427,6 +449,11 @@ pub fn json(r: &Report) -> String {
                 .map(|(e, evs)| {
                     let mut obj = entry_json(e);
                     obj.insert("text".into(), json!(sentence(e)));
+                    let cmds: Map<String, Json> = commands(again, e)
+                        .into_iter()
+                        .map(|(k, v)| (k.to_string(), json!(v)))
+                        .collect();
+                    obj.insert("commands".into(), Json::Object(cmds));
                     if r.explained {
                         obj.insert("evidence".into(), Json::Array(evs.iter().map(evidence_json).collect()));
                     }

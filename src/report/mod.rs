@@ -1,4 +1,5 @@
 //! Step 5: every byte lode prints is formatted here. Other modules hand over data.
+pub mod command;
 pub mod confidence;
 pub mod diff;
 pub mod html;

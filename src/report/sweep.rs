@@ -1,6 +1,7 @@
 //! `lode sweep` output: the largest disruption per consumer, then every cut that changes
 //! something, worst first, with what it changes; or one JSON document.
 
+use super::command::Reask;
 use super::{columns, to_pretty};
 use crate::diff::{Direction, Entry, Kind};
 use crate::report::diff::{atom as row_text, sentence};
@@ -60,8 +61,23 @@ fn ordered(entries: &[Entry]) -> Vec<&Entry> {
     v
 }
 
-/// The sweep as text. `top` limits the ranked list (not the per-consumer summary).
-pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
+/// The `lode explain` commands that prove a line of cut `d`: the conclusion as it holds under
+/// the cut (added or changed), and as it held without it (removed or changed).
+pub fn commands(again: &Reask, d: &Disruption, e: &Entry) -> Vec<(&'static str, String)> {
+    let under = again.cut(&d.specs);
+    match &e.kind {
+        Kind::Added(row) => vec![("cut", under.explain(&row_text(e.rel, row)))],
+        Kind::Removed(row) => vec![("uncut", again.explain(&row_text(e.rel, row)))],
+        Kind::Changed { before, after } => vec![
+            ("cut", under.explain(&row_text(e.rel, after))),
+            ("uncut", again.explain(&row_text(e.rel, before))),
+        ],
+    }
+}
+
+/// The sweep as text. `top` limits the ranked list (not the per-consumer summary); with
+/// `explain`, each listed change is followed by the commands that prove it.
+pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>, explain: Option<&Reask>) -> String {
     let mut out = format!(
         "sweep of {}: {} (k = {}), {} item{}, {} evaluation{}\n",
         meta.name,
@@ -146,6 +162,9 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
         let entries = ordered(&d.entries);
         for e in entries.iter().take(DETAIL_LINES) {
             out.push_str(&format!("       {}\n", sentence(e)));
+            for (label, cmd) in explain.map(|a| commands(a, d, e)).unwrap_or_default() {
+                out.push_str(&format!("           {label}: {cmd}\n"));
+            }
         }
         if entries.len() > DETAIL_LINES {
             let more = entries.len() - DETAIL_LINES;
@@ -162,10 +181,13 @@ pub fn text(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
     if quiet > 0 {
         out.push_str(&format!("{quiet} cut{} change nothing\n", plural(quiet)));
     }
+    if explain.is_none() {
+        out.push_str("\na line holds only under its cut: --explain prints the `lode explain --cut …` command for each\n");
+    }
     out
 }
 
-fn entry_json(e: &Entry) -> Json {
+fn entry_json(again: &Reask, d: &Disruption, e: &Entry) -> Json {
     let (change, before, after) = match &e.kind {
         Kind::Added(r) => ("added", Json::Null, json!(row_text(e.rel, r))),
         Kind::Removed(r) => ("removed", json!(row_text(e.rel, r)), Json::Null),
@@ -180,11 +202,15 @@ fn entry_json(e: &Entry) -> Json {
         Some((Direction::Lowered, n)) => (json!("lowered"), json!(n)),
         None => (Json::Null, Json::Null),
     };
-    json!({"change": change, "before": before, "after": after, "direction": dir, "ranks": ranks, "text": sentence(e)})
+    let explain: serde_json::Map<String, Json> = commands(again, d, e)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    json!({"change": change, "before": before, "after": after, "direction": dir, "ranks": ranks, "text": sentence(e), "commands": explain})
 }
 
-/// The sweep as one JSON document (every cut, `top` applied).
-pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
+/// The sweep as one JSON document (every cut, `top` applied; each change with its commands).
+pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>, again: &Reask) -> String {
     let cuts: Vec<Json> = s
         .disruptions
         .iter()
@@ -194,6 +220,7 @@ pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
             json!({
                 "rank": i + 1,
                 "cut": d.cut,
+                "cut_specs": d.specs,
                 "risk_levels_raised": d.raised,
                 "ranks_raised": d.raised_ranks,
                 "scores_raised": d.scores_raised,
@@ -201,7 +228,7 @@ pub fn json(meta: &Meta, s: &Sweep, top: Option<usize>) -> String {
                 "risk_levels_lowered": d.lowered,
                 "isolated": d.isolated,
                 "options_cut_off": d.cut_off,
-                "changes": ordered(&d.entries).into_iter().map(entry_json).collect::<Vec<_>>(),
+                "changes": ordered(&d.entries).into_iter().map(|e| entry_json(again, d, e)).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -1,28 +1,24 @@
 //! `lode timeline` output: the dates where facts change, what starts and stops holding on each,
 //! every changing conclusion's periods, and projected risk by year.
 
+use super::command::Reask;
 use super::{columns, to_pretty};
 use crate::datalog::program;
 use crate::scenario::{Date, Scenario};
-use crate::timeline::{Conclusion, Edge, Period, Term, Timeline};
+use crate::timeline::{Conclusion, Edge, Period, Term, Timeline, prev_day};
 use serde_json::{Map, Value as Json, json};
 use std::collections::BTreeMap;
 
-fn term(t: &Term) -> String {
-    match t {
-        Term::Num(n) => n.to_string(),
-        Term::Sym(s) => s.clone(),
-    }
+/// `SupplyBanned(USA, gallium, CHN)`: as `lode run` prints it and `lode explain` accepts it.
+pub fn atom(c: &Conclusion) -> String {
+    super::diff::atom(c.rel, &c.tuple)
 }
 
-/// `SupplyBanned(USA, gallium, CHN)`: as `lode explain` accepts it.
-pub fn atom(c: &Conclusion) -> String {
-    let name = program()
-        .relations
-        .get(c.rel)
-        .map_or("?", |r| r.name.as_str());
-    let args: Vec<String> = c.tuple.iter().map(term).collect();
-    format!("{name}({})", args.join(", "))
+/// The `lode explain` command for a conclusion that starts (holds on `date`) or stops holding
+/// on `date` (held the day before).
+fn command(again: &Reask, c: &Conclusion, date: Date, started: bool) -> String {
+    let day = if started { date } else { prev_day(date) };
+    again.on(&day.to_string()).explain(&atom(c))
 }
 
 fn edge_word(e: Edge) -> &'static str {
@@ -69,8 +65,8 @@ fn heading(s: &Scenario) -> String {
     out
 }
 
-/// The timeline as text.
-pub fn table(s: &Scenario, t: &Timeline) -> String {
+/// The timeline as text; with `explain`, each + and − line is followed by its command.
+pub fn table(s: &Scenario, t: &Timeline, explain: Option<&Reask>) -> String {
     let mut out = heading(s);
     let changing = t.breakpoints.len().saturating_sub(1);
     out.push_str(&format!(
@@ -95,11 +91,16 @@ pub fn table(s: &Scenario, t: &Timeline) -> String {
             ];
             out.push_str(&columns(&header, &rows, "  "));
         }
-        for c in &b.stopped {
-            out.push_str(&format!("  - {}\n", atom(c)));
-        }
-        for c in &b.started {
-            out.push_str(&format!("  + {}\n", atom(c)));
+        let lines = b.stopped.iter().map(|c| ("-", c, false));
+        for (mark, c, started) in lines.chain(b.started.iter().map(|c| ("+", c, true))) {
+            out.push_str(&format!("  {mark} {}\n", atom(c)));
+            if let Some(again) = explain {
+                let held = if started { "holds" } else { "held" };
+                out.push_str(&format!(
+                    "      {held}: {}\n",
+                    command(again, c, b.date, started)
+                ));
+            }
         }
         if b.started.is_empty() && b.stopped.is_empty() {
             out.push_str("  (no conclusion of the followed relations changes)\n");
@@ -194,7 +195,7 @@ pub fn table(s: &Scenario, t: &Timeline) -> String {
     out
 }
 
-fn conclusion_json(c: &Conclusion) -> Json {
+fn conclusion_json(c: &Conclusion, explain: Option<String>) -> Json {
     let mut fields = Map::new();
     if let Some(r) = program().relations.get(c.rel) {
         for (f, v) in r.fields.iter().zip(&c.tuple) {
@@ -205,15 +206,19 @@ fn conclusion_json(c: &Conclusion) -> Json {
             fields.insert(f.name.clone(), v);
         }
     }
-    json!({
+    let mut o = json!({
         "relation": program().relations.get(c.rel).map_or("?", |r| r.name.as_str()),
         "atom": atom(c),
         "fields": fields,
-    })
+    });
+    if let (Some(cmd), Json::Object(m)) = (explain, &mut o) {
+        m.insert("explain".into(), json!(cmd));
+    }
+    o
 }
 
-/// The timeline as one JSON document.
-pub fn json(s: &Scenario, t: &Timeline) -> String {
+/// The timeline as one JSON document; each started or stopped conclusion carries its command.
+pub fn json(s: &Scenario, t: &Timeline, again: &Reask) -> String {
     let breakpoints: Vec<Json> = t
         .breakpoints
         .iter()
@@ -232,8 +237,8 @@ pub fn json(s: &Scenario, t: &Timeline) -> String {
             json!({
                 "date": b.date.to_string(),
                 "facts": facts,
-                "started": b.started.iter().map(conclusion_json).collect::<Vec<_>>(),
-                "stopped": b.stopped.iter().map(conclusion_json).collect::<Vec<_>>(),
+                "started": b.started.iter().map(|c| conclusion_json(c, Some(command(again, c, b.date, true)))).collect::<Vec<_>>(),
+                "stopped": b.stopped.iter().map(|c| conclusion_json(c, Some(command(again, c, b.date, false)))).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -241,7 +246,7 @@ pub fn json(s: &Scenario, t: &Timeline) -> String {
         .periods
         .iter()
         .map(|(c, ps)| {
-            let mut o = conclusion_json(c);
+            let mut o = conclusion_json(c, None);
             if let Json::Object(m) = &mut o {
                 let periods: Vec<Json> = ps
                     .iter()

@@ -3,9 +3,7 @@
 //! facts, each step of which re-checks against its rule, and whose height is the least height
 //! a naive fixpoint over the firings finds.
 
-use clap::Parser;
-use lode::cli::Cli;
-use lode::commands::dispatch;
+use crate::lode;
 use lode::datalog::program;
 use lode::datalog::syntax::{ArithOp, CmpOp, Expr, Literal, Rule, Term};
 use lode::explain::{Explainer, Proof, Step};
@@ -13,18 +11,6 @@ use lode::lower::{Facts, Origin};
 use lode::model::{Tuple, Value};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// Runs `lode ARGS…` in-process: (stdout, exit code), or the rendered error with code 2.
-fn lode(args: &[&str]) -> (String, u8) {
-    let cli = match Cli::try_parse_from(std::iter::once("lode").chain(args.iter().copied())) {
-        Ok(c) => c,
-        Err(e) => return (e.to_string(), 2),
-    };
-    match dispatch(cli) {
-        Ok(o) => (o.stdout, o.code),
-        Err(e) => (lode::error::render(&e), 2),
-    }
-}
 
 /// Replaces the digits (and colons) right after each occurrence of `key` with `with`.
 fn redact(text: &str, key: &str, with: &str) -> String {

@@ -1,8 +1,6 @@
 //! Time and trust: `--as-of`, `lode timeline`, and the confidence of conclusions.
 
-use clap::Parser;
-use lode::cli::Cli;
-use lode::commands::dispatch;
+use crate::lode;
 use lode::datalog::relation;
 use lode::engine;
 use lode::lower::{self, Options};
@@ -19,18 +17,6 @@ fn scenario_path(name: &str) -> PathBuf {
 
 fn date(s: &str) -> Date {
     Date::parse(s).unwrap_or_else(|| panic!("bad test date {s}"))
-}
-
-/// Runs a command line; returns (stdout or rendered error, exit code).
-fn lode(args: &[&str]) -> (String, u8) {
-    let cli = match Cli::try_parse_from(std::iter::once("lode").chain(args.iter().copied())) {
-        Ok(c) => c,
-        Err(e) => return (e.to_string(), 2),
-    };
-    match dispatch(cli) {
-        Ok(o) => (o.stdout, o.code),
-        Err(e) => (lode::error::render(&e), 2),
-    }
 }
 
 /// The conclusions of the baseline on a date, as atoms.
@@ -145,7 +131,8 @@ fn timeline_json_has_the_ban_periods() {
     )
     .unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     let json: serde_json::Value =
-        serde_json::from_str(&report::timeline::json(&s, &t)).unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(&report::timeline::json(&s, &t, &Default::default()))
+            .unwrap_or_else(|e| panic!("{e}"));
     let conclusions = json["conclusions"].as_array().cloned().unwrap_or_default();
     let gallium = conclusions
         .iter()

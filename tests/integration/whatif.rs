@@ -1,9 +1,7 @@
 //! What-if: overlays (`extends`, replacement, `[[remove]]`), `--set`, `lode diff`, `lode sweep`
 //! and `lode show`.
 
-use clap::Parser;
-use lode::cli::Cli;
-use lode::commands::dispatch;
+use crate::lode;
 use lode::datalog::rel;
 use lode::diff::{self, Direction, Kind, Lowered, Side};
 use lode::engine;
@@ -16,18 +14,6 @@ fn scenario_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
         .join(name)
-}
-
-/// Runs a command line; returns (stdout or rendered error, exit code).
-fn lode(args: &[&str]) -> (String, u8) {
-    let cli = match Cli::try_parse_from(std::iter::once("lode").chain(args.iter().copied())) {
-        Ok(c) => c,
-        Err(e) => return (e.to_string(), 2),
-    };
-    match dispatch(cli) {
-        Ok(o) => (o.stdout, o.code),
-        Err(e) => (lode::error::render(&e), 2),
-    }
 }
 
 fn path_str(p: &Path) -> String {
