@@ -66,6 +66,18 @@ impl Facts {
         self.origins[rel] = os;
     }
 
+    /// Edits the tuples of an input relation, each with its origin, then stores them as
+    /// [`Facts::set`] does (what sweeps and `lode needs` do to a clone).
+    pub fn edit(&mut self, rel: usize, mut f: impl FnMut(&mut Tuple, &mut Origin)) {
+        let origins = self.origins.get(rel).cloned().unwrap_or_default();
+        let mut all: Vec<(Tuple, Origin)> =
+            self.db.rel(rel).iter().cloned().zip(origins).collect();
+        for (t, o) in &mut all {
+            f(t, o);
+        }
+        self.set(rel, all);
+    }
+
     /// Every origin of a tuple of an input relation.
     pub fn origins_of(&self, rel: usize, t: &[Value]) -> Vec<&Origin> {
         self.db

@@ -97,45 +97,22 @@ impl Job<'_> {
         self.evaluations += 1;
         let mut f = self.facts.clone();
         match self.lever {
-            Lever::Capacity(i) => {
-                let mut plans: Vec<_> =
-                    f.db.rel(rel::INITIATIVE_PLAN)
-                        .iter()
-                        .cloned()
-                        .zip(
-                            f.origins
-                                .get(rel::INITIATIVE_PLAN)
-                                .cloned()
-                                .unwrap_or_default(),
-                        )
-                        .collect();
-                for (t, o) in &mut plans {
-                    if t[0].sym() == *i {
-                        t[4] = Value::Num(value);
-                        *o = Origin::Cut {
-                            what: "what would it take: capacity probed".into(),
-                        };
-                    }
+            Lever::Capacity(i) => f.edit(rel::INITIATIVE_PLAN, |t, o| {
+                if t[0].sym() == *i {
+                    t[4] = Value::Num(value);
+                    *o = Origin::Cut {
+                        what: "what would it take: capacity probed".into(),
+                    };
                 }
-                f.set(rel::INITIATIVE_PLAN, plans);
-            }
-            Lever::Param(_) => {
-                let mut ps: Vec<_> =
-                    f.db.rel(rel::PARAM)
-                        .iter()
-                        .cloned()
-                        .zip(f.origins.get(rel::PARAM).cloned().unwrap_or_default())
-                        .collect();
-                for (t, o) in &mut ps {
-                    if Some(t[0].sym()) == self.param_sym {
-                        t[1] = Value::Num(value);
-                        *o = Origin::Cut {
-                            what: "what would it take: param probed".into(),
-                        };
-                    }
+            }),
+            Lever::Param(_) => f.edit(rel::PARAM, |t, o| {
+                if Some(t[0].sym()) == self.param_sym {
+                    t[1] = Value::Num(value);
+                    *o = Origin::Cut {
+                        what: "what would it take: param probed".into(),
+                    };
                 }
-                f.set(rel::PARAM, ps);
-            }
+            }),
         }
         aggregate::compute(&mut f);
         let model = engine::evaluate(&f);

@@ -381,28 +381,14 @@ fn apply(facts: &mut Facts, item: &Item, ctx: &Ctx, label: &str) {
             );
         }
         Item::Initiative(i) => {
-            let mut plans: Vec<_> = facts
-                .db
-                .rel(rel::INITIATIVE_PLAN)
-                .iter()
-                .cloned()
-                .zip(
-                    facts
-                        .origins
-                        .get(rel::INITIATIVE_PLAN)
-                        .cloned()
-                        .unwrap_or_default(),
-                )
-                .collect();
-            for (t, o) in &mut plans {
+            facts.edit(rel::INITIATIVE_PLAN, |t, o| {
                 if t[0].sym() == *i {
                     t[3] = Value::Sym(ctx.failed);
                     *o = Origin::Cut {
                         what: format!("sweep: initiative {label} fails"),
                     };
                 }
-            }
-            facts.set(rel::INITIATIVE_PLAN, plans);
+            });
         }
     }
 }
