@@ -88,6 +88,7 @@ pub enum Command {
     Run {
         /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         /// Only these relations (repeatable); any relation, input or derived, may be named.
@@ -113,7 +114,9 @@ pub enum Command {
     },
     /// Print the merged facts of a scenario, each with the file and line it came from.
     Show {
+        /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
@@ -139,6 +142,7 @@ pub enum Command {
         /// Cut the proof tree at this depth.
         #[arg(long)]
         depth: Option<usize>,
+        /// How to print the proof: `text` (a tree), `json`, or `dot` for Graphviz.
         #[arg(long, value_enum, default_value_t)]
         format: ProofFormat,
         /// Explain in the world of one `lode sweep` line: make this supplier, route or
@@ -152,6 +156,7 @@ pub enum Command {
     },
     /// List every relation and every rule, with its place and its doc line.
     Rules {
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -162,6 +167,7 @@ pub enum Command {
         /// Exit 1 if fewer than this percentage of rules fired.
         #[arg(long = "fail-under", value_name = "PCT")]
         fail_under: Option<f64>,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
@@ -181,6 +187,7 @@ pub enum Command {
         a: PathBuf,
         /// The what-if scenario compared to (e.g. scenarios/china-transit-closed.toml).
         b: PathBuf,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         /// For each change, show the facts that differ and carry it, and the `lode explain`
@@ -210,6 +217,7 @@ pub enum Command {
         /// Under each line, print the `lode explain --cut …` command that proves it.
         #[arg(long)]
         explain: bool,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
@@ -233,17 +241,23 @@ pub enum Command {
         /// Upper bound of a capacity search, in percent of world output.
         #[arg(long, value_name = "PCT")]
         max: Option<f64>,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
         eval: EvalArgs,
     },
     /// Write the rules and a scenario's facts for Soufflé or clingo.
+    ///
+    /// The rules are translated from rules/*.dl and the facts are the lowered and computed input
+    /// tuples, so the peer engine derives what lode derives (scripts/differential.py checks it).
     Export {
+        /// The peer engine to write for.
         #[arg(long, value_enum)]
         to: ExportTarget,
         /// Output: a directory (souffle) or a file (asp).
         out: PathBuf,
+        /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
         #[command(flatten)]
         eval: EvalArgs,
@@ -253,6 +267,7 @@ pub enum Command {
         /// Approximate number of facts.
         #[arg(long, default_value_t = 1000)]
         facts: usize,
+        /// Seed of the generator: the same seed and size give the same world.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Output file (default: standard output). A directory (existing, or ending in `/`)
@@ -261,11 +276,16 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Write a self-contained HTML report.
+    ///
+    /// One HTML file with no external resources: risk heat maps, every conclusion with its proof
+    /// tree (drawn when opened), and the cited sources.
     Report {
+        /// Scenario file; default: the bundled baseline.
         scenario: Option<PathBuf>,
         /// Highlight changes against this scenario.
-        #[arg(long)]
+        #[arg(long, value_name = "SCENARIO")]
         against: Option<PathBuf>,
+        /// Where to write the page.
         #[arg(long, short = 'o', default_value = "report.html")]
         out: PathBuf,
         #[command(flatten)]
@@ -293,6 +313,7 @@ pub enum Command {
         /// Under each + and − line, print the `lode explain --as-of …` command that proves it.
         #[arg(long)]
         explain: bool,
+        /// How to print: `table` for people, `json` for tools.
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]

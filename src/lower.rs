@@ -70,8 +70,7 @@ impl Facts {
     /// [`Facts::set`] does (what sweeps and `lode needs` do to a clone).
     pub fn edit(&mut self, rel: usize, mut f: impl FnMut(&mut Tuple, &mut Origin)) {
         let origins = self.origins.get(rel).cloned().unwrap_or_default();
-        let mut all: Vec<(Tuple, Origin)> =
-            self.db.rel(rel).iter().cloned().zip(origins).collect();
+        let mut all: Vec<(Tuple, Origin)> = self.db.rel(rel).iter().cloned().zip(origins).collect();
         for (t, o) in &mut all {
             f(t, o);
         }
