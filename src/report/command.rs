@@ -5,6 +5,9 @@
 //! [`Reask`] carries what the line needs (the scenario file, `--set`, `--as-of`, `--cut`) and
 //! prints the command to run, quoted for a POSIX shell.
 
+use super::diff::atom;
+use crate::diff::{Cell, Entry, Kind};
+
 /// How to ask lode again about the world a line holds in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reask {
@@ -55,6 +58,25 @@ impl Reask {
         }
         words.push(quote(query));
         words.join(" ")
+    }
+}
+
+/// The labelled commands that prove a difference: `now` proves what holds after it (an added
+/// or changed conclusion), `was` what held before (a removed or changed one).
+pub fn for_entry(
+    e: &Entry,
+    now: (&'static str, &Reask),
+    was: (&'static str, &Reask),
+) -> Vec<(&'static str, String)> {
+    let after = |row: &[Cell]| (now.0, now.1.explain(&atom(e.rel, row)));
+    let before = |row: &[Cell]| (was.0, was.1.explain(&atom(e.rel, row)));
+    match &e.kind {
+        Kind::Added(row) => vec![after(row)],
+        Kind::Removed(row) => vec![before(row)],
+        Kind::Changed {
+            before: b,
+            after: a,
+        } => vec![after(a), before(b)],
     }
 }
 

@@ -259,15 +259,7 @@ fn evidence_line(ev: &Evidence, indent: &str) -> String {
 /// The `lode explain` commands that prove a difference: in B for what holds now (added or
 /// changed), in A for what held before (removed or changed). `again` is (A, B).
 pub fn commands(again: &(Reask, Reask), e: &Entry) -> Vec<(&'static str, String)> {
-    let (a, b) = again;
-    match &e.kind {
-        Kind::Added(row) => vec![("now", b.explain(&atom(e.rel, row)))],
-        Kind::Removed(row) => vec![("was", a.explain(&atom(e.rel, row)))],
-        Kind::Changed { before, after } => vec![
-            ("now", b.explain(&atom(e.rel, after))),
-            ("was", a.explain(&atom(e.rel, before))),
-        ],
-    }
+    super::command::for_entry(e, ("now", &again.1), ("was", &again.0))
 }
 
 /// The diff as text; when explained, each line is followed by its evidence and commands.

@@ -64,15 +64,7 @@ fn ordered(entries: &[Entry]) -> Vec<&Entry> {
 /// The `lode explain` commands that prove a line of cut `d`: the conclusion as it holds under
 /// the cut (added or changed), and as it held without it (removed or changed).
 pub fn commands(again: &Reask, d: &Disruption, e: &Entry) -> Vec<(&'static str, String)> {
-    let under = again.cut(&d.specs);
-    match &e.kind {
-        Kind::Added(row) => vec![("cut", under.explain(&row_text(e.rel, row)))],
-        Kind::Removed(row) => vec![("uncut", again.explain(&row_text(e.rel, row)))],
-        Kind::Changed { before, after } => vec![
-            ("cut", under.explain(&row_text(e.rel, after))),
-            ("uncut", again.explain(&row_text(e.rel, before))),
-        ],
-    }
+    super::command::for_entry(e, ("cut", &again.cut(&d.specs)), ("uncut", again))
 }
 
 /// The sweep as text. `top` limits the ranked list (not the per-consumer summary); with
