@@ -184,21 +184,19 @@ impl Table {
         id
     }
 
-    /// The table as a JavaScript expression for the page's one script element: JSON with every
-    /// `<` written `\u003c`, so no text of the scenario can close the script.
-    pub fn script_value(&self) -> String {
+    /// The table as JSON, for the page's packed data block.
+    pub fn value(&self) -> Json {
         let inner = self.inner.borrow();
         let rules: Vec<Json> = program()
             .rules
             .iter()
             .map(|r| json!([r.doc, rule_place(r)]))
             .collect();
-        let v = json!({
+        json!({
             "rules": rules,
             "cites": inner.cites,
             "leaves": inner.leaves,
             "nodes": inner.nodes,
-        });
-        v.to_string().replace('<', "\\u003c")
+        })
     }
 }

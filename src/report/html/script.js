@@ -1,9 +1,11 @@
-// lode report: draw a conclusion's proof when it is opened (from LODE_PROOFS, the proof nodes
-// stored once: see src/report/html/proof.rs), open the conclusion a link points to, and expand
-// or collapse all conclusions.
+// lode report: unpack the page's data block (LODE_DATA: deflate-raw in base64, see
+// src/report/html.rs), put the deferred markup (conclusions, footnotes, full supplier tables) in
+// place, draw a conclusion's proof when it is opened (from the proof nodes stored once: see
+// src/report/html/proof.rs), open the conclusion a link points to, and expand or collapse all
+// conclusions. When everything is drawn, <html> gets data-lode="ready".
 (function () {
   "use strict";
-  var P = typeof LODE_PROOFS === "object" ? LODE_PROOFS : null;
+  var P = null;
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -97,10 +99,6 @@
       box.appendChild(add(div, ul));
     }
   }
-  var concl = document.querySelectorAll("details.concl[data-p]");
-  for (var c = 0; c < concl.length; c++) {
-    concl[c].addEventListener("toggle", function (ev) { if (ev.currentTarget.open) { fill(ev.currentTarget); } });
-  }
   function open(id) {
     var el = id ? document.getElementById(id) : null;
     if (!el) { return null; }
@@ -113,13 +111,47 @@
     var el = open(location.hash ? decodeURIComponent(location.hash.slice(1)) : "");
     if (el) { el.scrollIntoView({ block: "start" }); }
   }
+  // The data block: base64 → bytes → inflated text → JSON.
+  function unpack(b64) {
+    var bin = atob(b64);
+    var bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+  function start(D) {
+    var frags = D.frags || [];
+    var holes = document.querySelectorAll("div[data-frag]");
+    for (var h = 0; h < holes.length; h++) {
+      var f = frags[Number(holes[h].getAttribute("data-frag"))];
+      if (typeof f === "string") { holes[h].outerHTML = f; }
+    }
+    P = D.proofs || null;
+    var concl = document.querySelectorAll("details.concl[data-p]");
+    for (var c = 0; c < concl.length; c++) {
+      concl[c].addEventListener("toggle", function (ev) { if (ev.currentTarget.open) { fill(ev.currentTarget); } });
+    }
+    document.documentElement.setAttribute("data-lode", "ready");
+    reveal();
+  }
+  function failed(why) {
+    var holes = document.querySelectorAll("div[data-frag]");
+    for (var h = 0; h < holes.length; h++) {
+      holes[h].className = "muted";
+      holes[h].textContent = "This browser could not unpack the report's data (" + why + "): the conclusions, their proofs and the footnotes need a browser with DecompressionStream (Chrome 80, Firefox 113, Safari 16.4 or later).";
+    }
+    document.documentElement.setAttribute("data-lode", "failed");
+    if (window.console) { console.error("lode report: " + why); }
+  }
+  if (typeof LODE_DATA !== "string") { failed("no data block"); }
+  else if (typeof DecompressionStream !== "function") { failed("no DecompressionStream"); }
+  else { unpack(LODE_DATA).then(start, function (e) { failed(String(e)); }); }
   window.addEventListener("hashchange", reveal);
   // A link to a closed conclusion opens it, even when the address already points there.
   document.addEventListener("click", function (ev) {
     var a = ev.target.closest ? ev.target.closest('a[href^="#"]') : null;
     if (a) { open(decodeURIComponent(a.getAttribute("href").slice(1))); }
   });
-  reveal();
   // A linked number's tooltip: its footnote and the work it cites (stored once, in #sources).
   document.addEventListener("mouseover", function (ev) {
     var a = ev.target.closest ? ev.target.closest("a.num[data-ref]") : null;

@@ -147,7 +147,7 @@ fn stage_block(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, shares: &[
             @if sorted.len() > BARS {
                 details.others {
                     summary { "All " (sorted.len()) " suppliers" }
-                    table.small {
+                    (ctx.defer(html! { table.small {
                         thead { tr { th { "Country" } th.numcol { "Share" } @for k in consumers { th { "Alignment toward " (k) } } } }
                         tbody {
                             @for t in &sorted {
@@ -158,7 +158,7 @@ fn stage_block(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, shares: &[
                                 }
                             }
                         }
-                    }
+                    } }))
                 }
             }
         }
