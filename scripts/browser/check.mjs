@@ -64,6 +64,7 @@ for (const report of reports) {
     .then(() => page.evaluate(() => document.documentElement.dataset.lode), () => "timeout");
   if (ready !== "ready") fail(report, `the data block was not unpacked (${ready})`);
   const bytes = fs.statSync(report.file).size;
+  if (report === reports[0] && bytes > 1000000) fail(report, `${bytes} bytes, over 1 MB`);
 
   const dom = await page.evaluate(() => {
     const q = (s) => document.querySelectorAll(s);
@@ -148,6 +149,13 @@ for (const report of reports) {
     else dom.drill = `${closed}: ${tree.nodes} nodes, ${tree.leaves} leaves, ${tree.cited} cited`;
   } else if (dom.conclusions > 0) {
     fail(report, "no closed conclusion with a proof to open");
+  }
+  // A supply bar's tooltip is completed on hover: alignments and the footnote it links to.
+  const bar = await page.$("svg.bars g.bar a rect");
+  if (bar) {
+    await bar.hover();
+    const tip = await page.evaluate(() => document.querySelector("svg.bars g.bar a")?.closest("g.bar")?.querySelector("title")?.textContent ?? "");
+    if (!/ toward .* · \[\d+\] \S+:\d+/.test(tip)) fail(report, `a supply bar's tooltip lacks its alignments or footnote: "${tip}"`);
   }
   await page.click('button[data-action="expand"]');
   const allOpen = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => d.open));

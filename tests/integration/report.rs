@@ -414,21 +414,29 @@ fn the_baseline_report_stores_each_proof_node_once() {
         0,
         "a placeholder left empty"
     );
-    // Alignment leaves are assumptions with their rationale, never "official".
-    let text = proofs["leaves"].to_string();
-    assert!(
-        text.contains("alignment(USA, CHN) = rival"),
-        "no alignment leaf for USA toward China"
-    );
+    // Alignment leaves are assumptions with their rationale, never "official": a fact leaf is
+    // [assumed, quality, fact, cite, rationale, note, place], its texts indices into `strs`.
+    let strs: Vec<&str> = proofs["strs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let text = |v: &serde_json::Value| {
+        v.as_u64()
+            .and_then(|i| strs.get(usize::try_from(i).ok()?).copied())
+            .unwrap_or("")
+    };
     let alignment = proofs["leaves"]
         .as_array()
         .into_iter()
         .flatten()
-        .find(|l| l.to_string().contains("alignment(USA, CHN) = rival"))
-        .map(ToString::to_string)
-        .unwrap_or_default();
+        .find(|l| text(&l[2]) == "alignment(USA, CHN) = rival")
+        .unwrap_or_else(|| panic!("no alignment leaf for USA toward China"));
+    assert_eq!(alignment[0], 1, "the alignment leaf is not an assumption");
+    assert_eq!(text(&alignment[1]), "assumption");
     assert!(
-        alignment.contains("\"assumption\"") && !alignment.contains("\"official\""),
-        "the alignment leaf is not an assumption: {alignment}"
+        text(&alignment[4]).starts_with("named"),
+        "the alignment leaf has no rationale: {alignment}"
     );
 }
