@@ -6,6 +6,11 @@
 //! summary, heat map, world supply per mineral, partner view, changes (with `--against`), every
 //! conclusion with its explanation, sources. Every number links to its footnote (file:line and
 //! citation) and carries the citation as its tooltip.
+//!
+//! The page stays small (the baseline's is under 1 MB) by packing its long parts: the conclusions,
+//! the footnotes and the full supplier tables (set aside with `Ctx::defer`) and the proof table go
+//! into one JSON data block, compressed and written in base64 in the one script (see [`pack`]).
+//! The script unpacks it when the page loads and puts each piece in its placeholder.
 
 mod changes;
 mod conclusions;

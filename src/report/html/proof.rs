@@ -1,8 +1,8 @@
 //! Proofs (from `explain`) for the report, stored once: every proof node, fact leaf and citation
-//! goes into one [`Table`], embedded in the page's script as a JSON object, and a conclusion's
-//! `<details>` names its root node (`data-p`). The inline script builds the tree of nested lists
-//! (each derived tuple with the rule that derived it, its conditions and negations, and the facts
-//! underneath with their sources) when the conclusion is opened.
+//! goes into one [`Table`], a JSON object in the page's packed data block (see `html.rs`), and a
+//! conclusion's `<details>` names its root node (`data-p`). The inline script builds the tree of
+//! nested lists (each derived tuple with the rule that derived it, its conditions and negations,
+//! and the facts underneath with their sources) when the conclusion is opened.
 //!
 //! Proofs share most of their nodes (the same shares, alignments and thresholds carry many
 //! conclusions), so a node is stored once however many proofs use it: a tuple's least-height
