@@ -176,6 +176,18 @@ for (const report of reports) {
   for (const e of errors) fail(report, e);
   console.log(`ok   ${path.basename(report.file)} (${bytes} bytes): ${dom.rows} heat-map rows × ${dom.stages} stages, ${dom.conclusions} conclusions (${dom.trees} with proof trees), ${dom.bars} bar charts, ${dom.numbers} cited figures → ${dom.notes} footnotes${dom.banner ? `, label "${dom.banner}"` : ""}${report.against ? `, ${dom.changed} changed cells` : ""}${dom.drill ? `; opened ${dom.drill}` : ""}`);
 
+  // A link into the page from outside (report.html#c-…) opens its conclusion once the data is
+  // unpacked, with its proof drawn.
+  if (closed) {
+    await page.goto(`${url}#${closed}`, { waitUntil: "load" });
+    const linked = await page
+      .waitForFunction((id) => {
+        const d = document.getElementById(id);
+        return d && d.open && d.querySelectorAll("ul.tree li").length > 0;
+      }, closed, { timeout: 20000 })
+      .then(() => true, () => false);
+    if (!linked) fail(report, `opening the page at #${closed} did not open that conclusion with its proof`);
+  }
   if (screenshot && report === reports[0]) {
     await page.goto(url, { waitUntil: "load" });
     await page.waitForFunction(() => document.documentElement.dataset.lode === "ready", null, { timeout: 20000 });

@@ -74,6 +74,12 @@ pub fn render(page: &Page<'_>) -> String {
             body {
                 (header(&ctx, cmp))
                 main {
+                    noscript {
+                        p.note.noscript {
+                            "This page keeps its conclusions, their proofs, the footnotes and the full supplier tables "
+                            "packed in its script: open it with JavaScript on to see them."
+                        }
+                    }
                     (summary)
                     (heat)
                     (supply)
