@@ -57,7 +57,7 @@ for (const report of reports) {
   });
   const response = await page.goto(url, { waitUntil: "load" });
   if (!response || !response.ok()) fail(report, "did not load");
-  // The script unpacks the data block (deflate-raw, base64) and puts the conclusions, the
+  // The script unpacks the data block (deflate, base64) and puts the conclusions, the
   // footnotes and the full supplier tables in place; then <html data-lode="ready">.
   const ready = await page
     .waitForFunction(() => document.documentElement.dataset.lode !== undefined, null, { timeout: 20000 })

@@ -362,7 +362,7 @@ fn report_command_writes_one_file() {
 }
 
 /// The baseline report (`lode report -o report.html` on the embedded baseline) is at most 1 MB:
-/// the conclusions, footnotes, full supplier tables and proof nodes are packed (raw deflate, in
+/// the conclusions, footnotes, full supplier tables and proof nodes are packed (deflate, in
 /// base64) in the one script, and each proof node, fact leaf and citation is stored once (the
 /// script draws a tree when its conclusion opens).
 #[test]

@@ -1,4 +1,4 @@
-// lode report: unpack the page's data block (LODE_DATA: deflate-raw in base64, see
+// lode report: unpack the page's data block (LODE_DATA: zlib deflate in base64, see
 // src/report/html.rs), put the deferred markup (conclusions, footnotes, full supplier tables) in
 // place, draw a conclusion's proof when it is opened (from the proof nodes stored once: see
 // src/report/html/proof.rs), open the conclusion a link points to, and expand or collapse all
@@ -130,7 +130,7 @@
     var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text().then(JSON.parse);
   }
   function start(D) {
