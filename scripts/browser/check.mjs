@@ -57,6 +57,14 @@ for (const report of reports) {
   });
   const response = await page.goto(url, { waitUntil: "load" });
   if (!response || !response.ok()) fail(report, "did not load");
+  // The script unpacks the data block (deflate, base64) and puts the conclusions, the
+  // footnotes and the full supplier tables in place; then <html data-lode="ready">.
+  const ready = await page
+    .waitForFunction(() => document.documentElement.dataset.lode !== undefined, null, { timeout: 20000 })
+    .then(() => page.evaluate(() => document.documentElement.dataset.lode), () => "timeout");
+  if (ready !== "ready") fail(report, `the data block was not unpacked (${ready})`);
+  const bytes = fs.statSync(report.file).size;
+  if (report === reports[0] && bytes > 1000000) fail(report, `${bytes} bytes, over 1 MB`);
 
   const dom = await page.evaluate(() => {
     const q = (s) => document.querySelectorAll(s);
@@ -118,15 +126,37 @@ for (const report of reports) {
       .then(() => true, () => false);
     if (!open) fail(report, `following a heat-map cell did not open #${target}`);
   }
-  // A conclusion's proof is drawn from the shared node table when it opens.
-  const drawn = await page.evaluate(() => {
-    const d = document.querySelector("details.concl[data-p]");
-    if (!d) return null;
-    d.open = true;
-    d.dispatchEvent(new Event("toggle"));
-    return d.querySelectorAll("ul.tree li").length;
+  // A conclusion's proof is drawn from the shared node table when it opens: click a closed
+  // conclusion's summary (a RiskLevel one, whose tree reaches cited data facts) and wait for its
+  // tree, down to a fact leaf that cites its source.
+  const closed = await page.evaluate(() => {
+    const d = [...document.querySelectorAll('details.concl[data-p][id^="c-RiskLevel-"]')].find((x) => !x.open)
+      || [...document.querySelectorAll("details.concl[data-p]")].find((x) => !x.open);
+    return d ? d.id : null;
   });
-  if (drawn === 0) fail(report, "opening a conclusion drew no proof tree");
+  if (closed) {
+    await page.click(`[id="${closed}"] > summary`);
+    const tree = await page
+      .waitForFunction((id) => {
+        const d = document.getElementById(id);
+        const leaves = d ? d.querySelectorAll("ul.tree .leaf") : [];
+        const cited = d ? d.querySelectorAll("ul.tree .leaf .src").length : 0;
+        return d && d.open && leaves.length > 0 ? { nodes: d.querySelectorAll("ul.tree li").length, leaves: leaves.length, cited } : false;
+      }, closed, { timeout: 5000 })
+      .then((h) => h.jsonValue(), () => null);
+    if (!tree) fail(report, `opening #${closed} drew no proof tree with fact leaves`);
+    else if (tree.cited === 0) fail(report, `the proof tree of #${closed} has no leaf citing a source`);
+    else dom.drill = `${closed}: ${tree.nodes} nodes, ${tree.leaves} leaves, ${tree.cited} cited`;
+  } else if (dom.conclusions > 0) {
+    fail(report, "no closed conclusion with a proof to open");
+  }
+  // A supply bar's tooltip is completed on hover: alignments and the footnote it links to.
+  const bar = await page.$("svg.bars g.bar a rect");
+  if (bar) {
+    await bar.hover();
+    const tip = await page.evaluate(() => document.querySelector("svg.bars g.bar a")?.closest("g.bar")?.querySelector("title")?.textContent ?? "");
+    if (!/ toward .* · \[\d+\] \S+:\d+/.test(tip)) fail(report, `a supply bar's tooltip lacks its alignments or footnote: "${tip}"`);
+  }
   await page.click('button[data-action="expand"]');
   const allOpen = await page.evaluate(() => [...document.querySelectorAll("#conclusions details")].every((d) => d.open));
   dom.trees = await page.evaluate(() => document.querySelectorAll("details.concl ul.tree").length);
@@ -144,10 +174,23 @@ for (const report of reports) {
   }
 
   for (const e of errors) fail(report, e);
-  console.log(`ok   ${path.basename(report.file)}: ${dom.rows} heat-map rows × ${dom.stages} stages, ${dom.conclusions} conclusions (${dom.trees} with proof trees), ${dom.bars} bar charts, ${dom.numbers} cited figures → ${dom.notes} footnotes${dom.banner ? `, label "${dom.banner}"` : ""}${report.against ? `, ${dom.changed} changed cells` : ""}`);
+  console.log(`ok   ${path.basename(report.file)} (${bytes} bytes): ${dom.rows} heat-map rows × ${dom.stages} stages, ${dom.conclusions} conclusions (${dom.trees} with proof trees), ${dom.bars} bar charts, ${dom.numbers} cited figures → ${dom.notes} footnotes${dom.banner ? `, label "${dom.banner}"` : ""}${report.against ? `, ${dom.changed} changed cells` : ""}${dom.drill ? `; opened ${dom.drill}` : ""}`);
 
+  // A link into the page from outside (report.html#c-…) opens its conclusion once the data is
+  // unpacked, with its proof drawn.
+  if (closed) {
+    await page.goto(`${url}#${closed}`, { waitUntil: "load" });
+    const linked = await page
+      .waitForFunction((id) => {
+        const d = document.getElementById(id);
+        return d && d.open && d.querySelectorAll("ul.tree li").length > 0;
+      }, closed, { timeout: 20000 })
+      .then(() => true, () => false);
+    if (!linked) fail(report, `opening the page at #${closed} did not open that conclusion with its proof`);
+  }
   if (screenshot && report === reports[0]) {
     await page.goto(url, { waitUntil: "load" });
+    await page.waitForFunction(() => document.documentElement.dataset.lode === "ready", null, { timeout: 20000 });
     await page.setViewportSize({ width: 1200, height: 900 });
     await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width: 1200, height: 2300 }, fullPage: true });
     console.log(`screenshot ${screenshot}`);

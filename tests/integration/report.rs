@@ -21,7 +21,20 @@ fn scenarios() -> Vec<PathBuf> {
     v
 }
 
+/// The report as a browser shows it: the page with its deferred markup (conclusions, footnotes,
+/// full supplier tables) unpacked from the data block and put in place, as the script does.
 fn render(
+    s: &Scenario,
+    f: &Facts,
+    m: &Model,
+    against: Option<(&Scenario, &Facts, &Model)>,
+) -> String {
+    let page = render_packed(s, f, m, against);
+    html::expand(&page).unwrap_or_else(|| panic!("the data block does not unpack"))
+}
+
+/// The page as `lode report` writes it.
+fn render_packed(
     s: &Scenario,
     f: &Facts,
     m: &Model,
@@ -218,7 +231,10 @@ fn the_report_is_deterministic() {
     ));
     let (s, f, m) = super::evaluate(path);
     let (s2, f2, m2) = super::evaluate(path);
-    assert_eq!(render(&s, &f, &m, None), render(&s2, &f2, &m2, None));
+    assert_eq!(
+        render_packed(&s, &f, &m, None),
+        render_packed(&s2, &f2, &m2, None)
+    );
 }
 
 const XSS: &str = "<script>alert(1)</script>";
@@ -295,6 +311,11 @@ note = "note {XSS}"
 fn scenario_text_is_escaped() {
     let (s, f) = super::lower_text(&hostile_scenario()).unwrap_or_else(|e| panic!("{e}"));
     let m = engine::evaluate(&f);
+    // the page as written: its data block is base64, so no scenario text can close the script
+    let packed = render_packed(&s, &f, &m, None);
+    assert!(!packed.contains(XSS), "raw script tag in the report");
+    assert_eq!(count(&packed, "</script>"), 1);
+    // and the page as shown, with the deferred markup in place
     let out = render(&s, &f, &m, None);
     assert!(!out.contains(XSS), "raw script tag in the report");
     assert!(
@@ -340,39 +361,82 @@ fn report_command_writes_one_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// The baseline report stores each proof node, fact leaf and citation once (the script draws a tree when its conclusion opens), and each work is
-/// cited once in the sources.
+/// The baseline report (`lode report -o report.html` on the embedded baseline) is at most 1 MB:
+/// the conclusions, footnotes, full supplier tables and proof nodes are packed (deflate, in
+/// base64) in the one script, and each proof node, fact leaf and citation is stored once (the
+/// script draws a tree when its conclusion opens).
 #[test]
 fn the_baseline_report_stores_each_proof_node_once() {
-    let path = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/baseline.toml"
-    ));
-    let (s, f) = super::open(path);
-    let ex = lode::explain::Explainer::new(&s, &f);
-    let out = html::render(&Page {
-        main: Side {
-            scenario: &s,
-            facts: &f,
-            model: ex.model(),
-        },
-        against: None,
-        explainer: Some(&ex),
-    });
-    // Every conclusion with a proof names its root node; the table is in the one script.
-    let conclusions = count(&out, "<details class=\"concl");
-    assert_eq!(count(&out, " data-p=\""), conclusions);
-    assert_eq!(count(&out, "<script"), 1);
-    assert!(out.contains("var LODE_PROOFS = {\"cites\":"));
-    assert_eq!(
-        count(&out, "</script>"),
-        1,
-        "a text in the proof table closes the script"
-    );
-    // Alignment leaves are assumptions with their rationale, never "official".
+    use clap::Parser;
+    let dir = std::env::temp_dir().join(format!("lode-report-size-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join("report.html");
+    let cli = lode::cli::Cli::parse_from(["lode", "report", "-o", path.to_str().unwrap_or("")]);
+    let outcome =
+        lode::commands::dispatch(cli).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
+    assert_eq!(outcome.code, 0);
+    let out = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
     assert!(
-        out.contains("{\"d\":\"alignment(USA, CHN) = rival\",\"k\":\"assumption\",\"p\":\"scenarios/baseline.toml:980\",\"q\":\"assumption\",\"r\":\"named")
-            || out.contains("\"d\":\"alignment(USA, CHN) = rival\",\"k\":\"assumption\""),
-        "the alignment leaf is not an assumption with its rationale"
+        out.len() <= 1_000_000,
+        "the baseline report is {} bytes, over 1 MB",
+        out.len()
+    );
+    // One script holds the data block and lode's code; nothing else is loaded.
+    assert_eq!(count(&out, "<script"), 1);
+    assert_eq!(count(&out, "</script>"), 1);
+    assert!(out.contains("var LODE_DATA = \""));
+    let data: serde_json::Value = html::unpack(&out)
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("the data block does not unpack"));
+    let proofs = &data["proofs"];
+    let nodes = proofs["nodes"].as_array().map_or(0, Vec::len);
+    let leaves = proofs["leaves"].as_array().map_or(0, Vec::len);
+    assert!(
+        nodes > 1000 && leaves > 100,
+        "{nodes} nodes, {leaves} leaves"
+    );
+    // Each leaf is stored once.
+    let distinct: BTreeSet<String> = proofs["leaves"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(distinct.len(), leaves, "a fact leaf is stored twice");
+    // Every conclusion with a proof names its root node, in the page as shown.
+    let shown = html::expand(&out).unwrap_or_else(|| panic!("the deferred markup is missing"));
+    let conclusions = count(&shown, "<details class=\"concl");
+    assert!(conclusions > 1000);
+    assert_eq!(count(&shown, " data-p=\""), conclusions);
+    assert_eq!(
+        count(&shown, "<div data-frag="),
+        0,
+        "a placeholder left empty"
+    );
+    // Alignment leaves are assumptions with their rationale, never "official": a fact leaf is
+    // [assumed, quality, fact, cite, rationale, note, place], its texts indices into `strs`.
+    let strs: Vec<&str> = proofs["strs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    let text = |v: &serde_json::Value| {
+        v.as_u64()
+            .and_then(|i| strs.get(usize::try_from(i).ok()?).copied())
+            .unwrap_or("")
+    };
+    let alignment = proofs["leaves"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|l| text(&l[2]) == "alignment(USA, CHN) = rival")
+        .unwrap_or_else(|| panic!("no alignment leaf for USA toward China"));
+    assert_eq!(alignment[0], 1, "the alignment leaf is not an assumption");
+    assert_eq!(text(&alignment[1]), "assumption");
+    assert!(
+        text(&alignment[4]).starts_with("named"),
+        "the alignment leaf has no rationale: {alignment}"
     );
 }

@@ -1,4 +1,5 @@
-//! Every conclusion of the scenario, each a `<details>` that opens to its explanation.
+//! Every conclusion of the scenario, each a `<details>` that opens to its explanation. The list is
+//! deferred to the page's packed data block ([`Ctx::defer`]) and drawn when the page loads.
 
 use super::Compare;
 use super::ctx::{Ctx, anchor, pct};
@@ -70,7 +71,7 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>, table: &super::proof::Ta
                 " "
                 button type="button" data-action="collapse" { "Collapse all" }
             }
-            @for r in &rels {
+            (ctx.defer(html! { @for r in &rels {
                 @let relation = &program().relations[*r];
                 div.rel id={ "r-" (relation.name) } {
                     h3 {
@@ -97,7 +98,7 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>, table: &super::proof::Ta
                         }
                     }
                 }
-            }
+            } }))
         }
     }
 }

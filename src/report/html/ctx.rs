@@ -52,6 +52,8 @@ pub struct Ctx<'a> {
     alignment: BTreeMap<(String, String), String>,
     notes: RefCell<Vec<NoteKey>>,
     note_index: RefCell<BTreeMap<NoteKey, usize>>,
+    /// Markup deferred to the page's packed data block (see [`Ctx::defer`]).
+    frags: RefCell<Vec<String>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -72,6 +74,7 @@ impl<'a> Ctx<'a> {
             alignment: BTreeMap::new(),
             notes: RefCell::new(Vec::new()),
             note_index: RefCell::new(BTreeMap::new()),
+            frags: RefCell::new(Vec::new()),
         };
         let mut alignment = BTreeMap::new();
         for t in ctx.tuples(rel::ALIGNMENT) {
@@ -273,6 +276,21 @@ impl<'a> Ctx<'a> {
             .iter()
             .find(|t| self.s(&t[0]) == name)
             .map(|t| t[1].num())
+    }
+
+    /// Moves a long, repetitive piece of markup (the conclusions, the footnotes, a full supplier
+    /// table) into the page's packed data block and returns its placeholder, an empty
+    /// `<div data-frag="k">` that the script replaces with the markup when the page loads.
+    pub fn defer(&self, m: Markup) -> Markup {
+        let mut frags = self.frags.borrow_mut();
+        let k = frags.len();
+        frags.push(m.into_string());
+        html! { div data-frag=(k) {} }
+    }
+
+    /// The deferred markup, in order of [`Ctx::defer`].
+    pub fn frags(&self) -> Vec<String> {
+        self.frags.borrow().clone()
     }
 
     /// Every footnote registered so far, numbered from 1.

@@ -74,11 +74,7 @@ pub fn render(ctx: &Ctx<'_>, cmp: Option<&Compare<'_>>) -> Markup {
                                 tr.heat-row {
                                     th scope="row" title=(ctx.country(k)) { (k) }
                                     th scope="row" { (ctx.mineral(m)) }
-                                    td.numcol {
-                                        @if let Some(r) = ctx.tuples(rel::IMPORT_RELIANCE).iter().find(|t| ctx.s(&t[0]) == k.as_str() && ctx.s(&t[1]) == m.as_str()) {
-                                            (ctx.pct_of(rel::IMPORT_RELIANCE, r, r[2].num()))
-                                        }
-                                    }
+                                    td.numcol { (reliance(ctx, k, m)) }
                                     @for s in &stages {
                                         (cell(ctx, cmp, k, m, s, levels.iter().find(|(x, _)| x == s).map(|(_, l)| l.as_str())))
                                     }
@@ -138,5 +134,45 @@ fn cell(
                 span.was { "was " (was) }
             }
         }
+    }
+}
+
+/// A consumer's import reliance on a mineral, linked to its source: the figure for all stages
+/// (`≥ 50%` for a lower bound, `net exporter`, `W` for withheld), else each stage's
+/// (`mining 100% · refining 98%`).
+fn reliance(ctx: &Ctx<'_>, k: &str, m: &str) -> Markup {
+    let all: Vec<&crate::model::Tuple> = ctx
+        .tuples(rel::RELIANCE)
+        .iter()
+        .filter(|t| t.len() == 5 && ctx.s(&t[0]) == k && ctx.s(&t[1]) == m)
+        .collect();
+    let fig = |t: &crate::model::Tuple| {
+        let n = t[4].num();
+        match ctx.s(&t[3]) {
+            "at_least" => html! { "≥ " (ctx.pct_of(rel::RELIANCE, t, n)) },
+            "at_most" => html! { "≤ " (ctx.pct_of(rel::RELIANCE, t, n)) },
+            "net_exporter" => ctx.num("net exporter", ctx.cite_tuple(rel::RELIANCE, t)),
+            "withheld" => ctx.num("W", ctx.cite_tuple(rel::RELIANCE, t)),
+            _ => ctx.pct_of(rel::RELIANCE, t, n),
+        }
+    };
+    if let Some(t) = all.iter().find(|t| ctx.s(&t[2]) == "all") {
+        return fig(t);
+    }
+    if !all.is_empty() {
+        return html! {
+            @for (i, t) in all.iter().enumerate() {
+                @if i > 0 { " · " }
+                (ctx.s(&t[2])) " " (fig(t))
+            }
+        };
+    }
+    match ctx
+        .tuples(rel::IMPORT_RELIANCE)
+        .iter()
+        .find(|t| ctx.s(&t[0]) == k && ctx.s(&t[1]) == m)
+    {
+        Some(r) => ctx.pct_of(rel::IMPORT_RELIANCE, r, r[2].num()),
+        None => html! {},
     }
 }

@@ -1,23 +1,26 @@
 //! Proofs (from `explain`) for the report, stored once: every proof node, fact leaf and citation
-//! goes into one [`Table`], embedded in the page's script as a JSON object, and a conclusion's
-//! `<details>` names its root node (`data-p`). The inline script builds the tree of nested lists
-//! (each derived tuple with the rule that derived it, its conditions and negations, and the facts
-//! underneath with their sources) when the conclusion is opened.
+//! goes into one [`Table`], a JSON object in the page's packed data block (see `html.rs`), and a
+//! conclusion's `<details>` names its root node (`data-p`). The inline script builds the tree of
+//! nested lists (each derived tuple with the rule that derived it, its conditions and negations,
+//! and the facts underneath with their sources) when the conclusion is opened.
 //!
 //! Proofs share most of their nodes (the same shares, alignments and thresholds carry many
 //! conclusions), so a node is stored once however many proofs use it: a tuple's least-height
 //! proof is one tree, whichever conclusion reaches it.
 //!
-//! Layout of the JSON (short keys: it is read by the script, not by tools — those use
-//! `lode explain --format json`):
+//! Layout of the JSON (arrays and integer ids: it is read by the script, not by tools — those use
+//! `lode explain --format json`). Every text is stored once, in `strs`, and named by its index
+//! there (written `s` below):
 //!
+//! - `rels[i]` = the name of relation `i`; an atom is `[rel, s…]` (its fields, as `lode run`
+//!   prints them);
 //! - `rules[i]` = `[doc, place]` for rule `i` of the program;
 //! - `cites[i]` = a source string as pieces: a string (text) or `[text, href]` (a link);
-//! - `leaves[i]` = `{k: "fact"|"assumption", q: quality, d: fact and value, s: cite, r: rationale,
-//!   m: note, p: place}` or `{t: text}` (a parameter, a cut);
-//! - `nodes[i]` = `{a: atom, r: rule, n: alternatives, c: [child…]}` (a rule step; a child is a
-//!   node id, `["c", check]` or `["n", negated pattern]`), `{a, o: [leaf…]}` (an input),
-//!   `{a, f: formula, c: [node…]}` (a computed tuple) or `{a, t: 1}` (not shown).
+//! - `leaves[i]` = `[assumed (0|1), quality s, fact and value s, cite|-1, rationale s|-1,
+//!   note s|-1, place s]` for a fact, or `s` for a text (a parameter, a cut);
+//! - `nodes[i]` = `[atom, 0, rule, alternatives, [child…]]` (a rule step; a child is a node id,
+//!   `[0, check s]` or `[1, negated pattern s]`), `[atom, 1, [leaf…]]` (an input),
+//!   `[atom, 2, formula s, [node…]]` (a computed tuple) or `[atom, 3]` (not shown).
 
 use super::ctx::Ctx;
 use super::links::{Piece, pieces};
@@ -26,8 +29,10 @@ use crate::datalog::syntax::Literal;
 use crate::explain::{Proof, Step};
 use crate::lower::{Origin, ParamFrom};
 use crate::model::Tuple;
-use crate::report::proof::{fact_value, pattern, rule_place, tuple};
-use serde_json::{Map, Value as Json, json};
+use crate::model::Value;
+use crate::report::field;
+use crate::report::proof::{fact_value, pattern, rule_place};
+use serde_json::{Value as Json, json};
 use std::cell::RefCell;
 use std::collections::HashMap;
 
@@ -39,6 +44,21 @@ struct Inner {
     leaf_ids: HashMap<String, usize>,
     cites: Vec<Json>,
     cite_ids: HashMap<String, usize>,
+    strs: Vec<String>,
+    str_ids: HashMap<String, usize>,
+}
+
+impl Inner {
+    /// The index of a text in `strs`, adding it the first time.
+    fn s(&mut self, text: &str) -> usize {
+        if let Some(&i) = self.str_ids.get(text) {
+            return i;
+        }
+        let i = self.strs.len();
+        self.strs.push(text.to_string());
+        self.str_ids.insert(text.to_string(), i);
+        i
+    }
 }
 
 /// The proof nodes of a report, each stored once.
@@ -48,6 +68,23 @@ pub struct Table {
 }
 
 impl Table {
+    /// A text's index in the string table.
+    fn s(&self, text: &str) -> usize {
+        self.inner.borrow_mut().s(text)
+    }
+
+    /// An atom: `[rel, s…]`, its fields as `lode run` prints them.
+    fn atom(&self, ctx: &Ctx<'_>, rel: usize, t: &[Value]) -> Json {
+        let syms = &ctx.side.facts.syms;
+        let mut a = vec![json!(rel)];
+        if let Some(r) = program().relations.get(rel) {
+            for (f, v) in r.fields.iter().zip(t) {
+                a.push(json!(self.s(&field(syms, &f.name, v))));
+            }
+        }
+        Json::Array(a)
+    }
+
     /// Adds a proof (and every node under it not stored yet); returns the id of its root.
     pub fn add(&self, ctx: &Ctx<'_>, p: &Proof) -> usize {
         let key = (p.rel, p.tuple.clone());
@@ -55,9 +92,8 @@ impl Table {
             return id;
         }
         let syms = &ctx.side.facts.syms;
-        let mut m = Map::new();
-        m.insert("a".into(), json!(tuple(syms, p.rel, &p.tuple)));
-        match &p.step {
+        let atom = self.atom(ctx, p.rel, &p.tuple);
+        let node = match &p.step {
             Step::Rule {
                 rule,
                 premises,
@@ -65,10 +101,6 @@ impl Table {
                 conditions,
                 ..
             } => {
-                m.insert("r".into(), json!(rule));
-                if p.alternatives > 0 {
-                    m.insert("n".into(), json!(p.alternatives));
-                }
                 let mut children = Vec::new();
                 if let Some(r) = program().rules.get(*rule) {
                     let (mut pi, mut ni, mut ci) =
@@ -82,67 +114,67 @@ impl Table {
                             }
                             Literal::Neg(_) => {
                                 if let Some(n) = ni.next() {
-                                    children.push(json!(["n", pattern(syms, n)]));
+                                    children.push(json!([1, self.s(&pattern(syms, n))]));
                                 }
                             }
                             Literal::Cmp(..) | Literal::Bind(..) => {
                                 if let Some(c) = ci.next() {
-                                    children.push(json!(["c", c]));
+                                    children.push(json!([0, self.s(c)]));
                                 }
                             }
                         }
                     }
                 }
-                m.insert("c".into(), Json::Array(children));
+                json!([atom, 0, rule, p.alternatives, children])
             }
             Step::Input { origins } => {
-                let leaves: Vec<Json> = origins.iter().map(|o| json!(self.leaf(ctx, o))).collect();
-                m.insert("o".into(), Json::Array(leaves));
+                let leaves: Vec<usize> = origins.iter().map(|o| self.leaf(ctx, o)).collect();
+                json!([atom, 1, leaves])
             }
             Step::Computed { formula, inputs } => {
-                m.insert("f".into(), json!(formula));
-                let children: Vec<Json> = inputs.iter().map(|q| json!(self.add(ctx, q))).collect();
-                m.insert("c".into(), Json::Array(children));
+                let children: Vec<usize> = inputs.iter().map(|q| self.add(ctx, q)).collect();
+                json!([atom, 2, self.s(formula), children])
             }
-            Step::Truncated => {
-                m.insert("t".into(), json!(1));
-            }
-        }
+            Step::Truncated => json!([atom, 3]),
+        };
         let mut inner = self.inner.borrow_mut();
         let id = inner.nodes.len();
-        inner.nodes.push(Json::Object(m));
+        inner.nodes.push(node);
         inner.node_ids.insert(key, id);
         id
     }
 
     fn leaf(&self, ctx: &Ctx<'_>, o: &Origin) -> usize {
+        let text = |t: String| json!(self.s(&t));
         let v = match o {
             Origin::Fact(i) => match ctx.scenario().facts.get(*i) {
                 Some(f) => {
-                    let mut m = Map::new();
                     let assumed = crate::confidence::is_assumption(f);
-                    m.insert(
-                        "k".into(),
-                        json!(if assumed { "assumption" } else { "fact" }),
-                    );
-                    m.insert("q".into(), json!(crate::confidence::quality_of(f).as_str()));
-                    m.insert(
-                        "d".into(),
-                        json!(format!("{}{}", f.describe(), fact_value(f))),
-                    );
-                    if !f.source.trim().is_empty() {
-                        m.insert("s".into(), json!(self.cite(&f.source)));
-                    }
-                    for (k, col) in [("r", "rationale"), ("m", "note")] {
+                    let source = f.source.trim();
+                    let cite = if source.is_empty() {
+                        -1
+                    } else {
+                        i64::try_from(self.cite(source)).unwrap_or(-1)
+                    };
+                    let opt = |col: &str| {
                         let t = f.str(col).trim();
-                        if !t.is_empty() {
-                            m.insert(k.into(), json!(t));
+                        if t.is_empty() {
+                            -1
+                        } else {
+                            i64::try_from(self.s(t)).unwrap_or(-1)
                         }
-                    }
-                    m.insert("p".into(), json!(ctx.place(*i)));
-                    Json::Object(m)
+                    };
+                    json!([
+                        u8::from(assumed),
+                        self.s(crate::confidence::quality_of(f).as_str()),
+                        self.s(&format!("{}{}", f.describe(), fact_value(f))),
+                        cite,
+                        opt("rationale"),
+                        opt("note"),
+                        self.s(&ctx.place(*i)),
+                    ])
                 }
-                None => json!({ "t": format!("fact #{i}") }),
+                None => text(format!("fact #{i}")),
             },
             Origin::Param { name, from } => {
                 let at = match from {
@@ -150,10 +182,13 @@ impl Table {
                     ParamFrom::CommandLine => "set with --set".to_string(),
                     ParamFrom::File(loc) => format!("set at {}", ctx.scenario().place(loc)),
                 };
-                json!({ "t": format!("parameter {name} = {} ({at})", ctx.param_num_plain(name)) })
+                text(format!(
+                    "parameter {name} = {} ({at})",
+                    ctx.param_num_plain(name)
+                ))
             }
-            Origin::Computed { formula, .. } => json!({ "t": format!("computed: {formula}") }),
-            Origin::Cut { what } => json!({ "t": format!("cut: {what}") }),
+            Origin::Computed { formula, .. } => text(format!("computed: {formula}")),
+            Origin::Cut { what } => text(format!("cut: {what}")),
         };
         let key = v.to_string();
         if let Some(&id) = self.inner.borrow().leaf_ids.get(&key) {
@@ -184,21 +219,26 @@ impl Table {
         id
     }
 
-    /// The table as a JavaScript expression for the page's one script element: JSON with every
-    /// `<` written `\u003c`, so no text of the scenario can close the script.
-    pub fn script_value(&self) -> String {
+    /// The table as JSON, for the page's packed data block.
+    pub fn value(&self) -> Json {
         let inner = self.inner.borrow();
+        let rels: Vec<&str> = program()
+            .relations
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect();
         let rules: Vec<Json> = program()
             .rules
             .iter()
             .map(|r| json!([r.doc, rule_place(r)]))
             .collect();
-        let v = json!({
+        json!({
+            "rels": rels,
+            "strs": inner.strs,
             "rules": rules,
             "cites": inner.cites,
             "leaves": inner.leaves,
             "nodes": inner.nodes,
-        });
-        v.to_string().replace('<', "\\u003c")
+        })
     }
 }

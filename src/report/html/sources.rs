@@ -1,5 +1,7 @@
 //! The footnotes: every fact and parameter a number of the report cites, numbered in order of
 //! first citation, with the full source (addresses as links), the file and line, and the quality.
+//! The list is deferred to the page's packed data block ([`Ctx::defer`]) and drawn when the page
+//! loads.
 
 use super::ctx::{Ctx, NoteKey};
 use super::links::linked;
@@ -73,7 +75,7 @@ pub fn render(ctx: &Ctx<'_>) -> Markup {
             @if notes.is_empty() {
                 p { "No figure is cited." }
             }
-            @for (w, (work, ns)) in works.iter().enumerate() {
+            (ctx.defer(html! { @for (w, (work, ns)) in works.iter().enumerate() {
                 div.work id={ "work-" (w + 1) } {
                     p.cite {
                         @match work.as_deref() {
@@ -88,7 +90,7 @@ pub fn render(ctx: &Ctx<'_>) -> Markup {
                         }
                     }
                 }
-            }
+            } }))
         }
     }
 }

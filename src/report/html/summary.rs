@@ -134,10 +134,22 @@ fn finding(ctx: &Ctx<'_>, k: &str, m: &str, levels: &[(String, String)]) -> Mark
         .iter()
         .find(|t| ctx.s(&t[0]) == k && ctx.s(&t[1]) == m && ctx.s(&t[2]) == s)
         .map(|t| anchor(&ctx.side.facts.syms, rel::RISK_LEVEL, t));
-    let reliance = ctx
-        .tuples(rel::IMPORT_RELIANCE)
-        .iter()
-        .find(|t| ctx.s(&t[0]) == k && ctx.s(&t[1]) == m);
+    // The reliance the rules judged this stage by: the stage's own, else the mineral's (stage
+    // "all"), else the older per-mineral figure. (relation, tuple, bound, basis points)
+    let staged = |stage: &str| {
+        ctx.tuples(rel::RELIANCE).iter().find(|t| {
+            ctx.s(&t[0]) == k && ctx.s(&t[1]) == m && ctx.s(&t[2]) == stage && t.len() == 5
+        })
+    };
+    let reliance = staged(s)
+        .or_else(|| staged("all"))
+        .map(|t| (rel::RELIANCE, t, ctx.s(&t[3]), t[4].num()))
+        .or_else(|| {
+            ctx.tuples(rel::IMPORT_RELIANCE)
+                .iter()
+                .find(|t| ctx.s(&t[0]) == k && ctx.s(&t[1]) == m)
+                .map(|t| (rel::IMPORT_RELIANCE, t, "exact", t[2].num()))
+        });
     let exposures: Vec<String> = ctx
         .tuples(rel::EXPOSURE)
         .iter()
@@ -169,11 +181,14 @@ fn finding(ctx: &Ctx<'_>, k: &str, m: &str, levels: &[(String, String)]) -> Mark
             (badge(super::ctx::LEVELS[lvl - 1])) " at " (stages)
         }
         ": "
-        @if let Some(r) = reliance {
-            (kname) " relies on imports for " (ctx.pct_of(rel::IMPORT_RELIANCE, r, r[2].num())) " of its supply"
+        @if let Some((r, t, bound, bp)) = reliance {
+            (kname) " relies on imports for "
+            @match bound { "at_least" => "at least ", "at_most" => "at most ", _ => "" }
+            (ctx.pct_of(r, t, bp)) " of its supply"
         }
-        @for c in &exposures {
-            "; " (ctx.country(c)) ", " (alignment_words(ctx.alignment(k, c))) ", holds "
+        @for (i, c) in exposures.iter().enumerate() {
+            @if reliance.is_some() || i > 0 { "; " }
+            (ctx.country(c)) ", " (alignment_words(ctx.alignment(k, c))) ", holds "
             @if let Some(d) = ctx.tuples(rel::DOMINANT).iter().find(|t| ctx.s(&t[0]) == m && ctx.s(&t[1]) == s && ctx.s(&t[2]) == c.as_str()) {
                 (ctx.pct_of(rel::SHARE, d, d[3].num()))
             }

@@ -147,7 +147,7 @@ fn stage_block(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, shares: &[
             @if sorted.len() > BARS {
                 details.others {
                     summary { "All " (sorted.len()) " suppliers" }
-                    table.small {
+                    (ctx.defer(html! { table.small {
                         thead { tr { th { "Country" } th.numcol { "Share" } @for k in consumers { th { "Alignment toward " (k) } } } }
                         tbody {
                             @for t in &sorted {
@@ -158,7 +158,7 @@ fn stage_block(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, shares: &[
                                 }
                             }
                         }
-                    }
+                    } }))
                 }
             }
         }
@@ -214,14 +214,14 @@ fn bars(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, sorted: &[&Tuple]
                 @let y = top + i as i64 * ROW_H;
                 @let cite = ctx.cite_tuple(rel::SHARE, t);
                 @let name = ctx.country(c);
+                // The script completes the tooltip on hover, from the rect's `data-al` and the
+                // footnote the bar links to: `· partner toward EU27 · [51] data/…:147 (derived)`.
                 g.bar {
                     title {
-                        (name) " (" (c) "): " (pct(t[3].num())) " of world " (s) " · "
-                        @for k in consumers { (ctx.alignment(k, c)) " toward " (k) " · " }
-                        @if let Some(ci) = &cite { (ci.title) }
+                        (name) " (" (c) "): " (pct(t[3].num())) " of world " (s)
                     }
                     @let inner = html! {
-                        text.label x=(LABEL_W - 6) y=(y + 14) text-anchor="end" { (truncate(&name, 26)) }
+                        text.label x=(LABEL_W - 6) y=(y + 14) { (truncate(&name, 26)) }
                         rect class={ "al-" (al) } x=(LABEL_W) y=(y + 3) width=((x_of(t[3].num()) - LABEL_W).max(1)) height=(ROW_H - 6) data-al=(alignments(ctx, consumers, c)) {}
                         text.value x=(x_of(t[3].num()) + 5) y=(y + 14) { (pct(t[3].num())) }
                     };
@@ -236,7 +236,7 @@ fn bars(ctx: &Ctx<'_>, consumers: &[String], m: &str, s: &str, sorted: &[&Tuple]
                 @let y = top + shown.len() as i64 * ROW_H;
                 g.bar {
                     title { (rest.len()) " more suppliers, " (pct(rest_bp)) " together; listed under “All suppliers”" }
-                    text.label x=(LABEL_W - 6) y=(y + 14) text-anchor="end" { (rest.len()) " others" }
+                    text.label x=(LABEL_W - 6) y=(y + 14) { (rest.len()) " others" }
                     rect.al-others x=(LABEL_W) y=(y + 3) width=((x_of(rest_bp) - LABEL_W).max(1)) height=(ROW_H - 6) {}
                     text.value x=(x_of(rest_bp) + 5) y=(y + 14) { (pct(rest_bp)) }
                 }
