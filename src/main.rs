@@ -4,6 +4,11 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+// lode allocates many small tuples, strings and maps; glibc's malloc spent up to 45 % of a
+// 10^5-fact run consolidating and unlinking chunks (BENCHMARKS.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match lode::cli::Cli::try_parse() {
         Ok(cli) => cli,
