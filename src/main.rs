@@ -17,6 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    lode::commands::exit_after_command();
     match lode::commands::dispatch(cli) {
         Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();

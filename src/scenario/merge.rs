@@ -1,10 +1,8 @@
 //! Merging a file's own facts over its parent's (`extends`), and the duplicate-fact diagnostic.
 
-use super::{Fact, Meta, Parsed, Scenario};
+use super::{Fact, KeyIndex, Meta, Parsed, Scenario};
 use crate::error::{Problem, SourceFile};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// A fact whose key an earlier fact of the same file (or of a table the file loads) already has:
 /// a duplicate id, a repeated fact, or (worse) the same fact with conflicting values. Points at
@@ -160,16 +158,17 @@ pub(super) fn merge(
     if s.facts.is_empty() {
         s.facts = own.facts;
     } else {
-        let mut index: HashMap<(&'static str, Vec<String>), usize> =
-            HashMap::with_capacity(s.facts.len() + own.facts.len());
+        let mut index = KeyIndex::with_capacity(s.facts.len() + own.facts.len());
         for (i, f) in s.facts.iter().enumerate() {
-            index.entry((f.table.name, f.key())).or_insert(i);
+            if index.find(&s.facts, f).is_none() {
+                index.insert(f, i);
+            }
         }
         for fact in own.facts {
-            match index.entry((fact.table.name, fact.key())) {
-                Entry::Occupied(e) => s.facts[*e.get()] = fact,
-                Entry::Vacant(e) => {
-                    e.insert(s.facts.len());
+            match index.find(&s.facts, &fact) {
+                Some(i) => s.facts[i] = fact,
+                None => {
+                    index.insert(&fact, s.facts.len());
                     s.facts.push(fact);
                 }
             }

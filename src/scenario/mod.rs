@@ -46,12 +46,130 @@ impl Val {
     pub fn key_text(&self) -> String {
         match self {
             Val::Str(s) => s.clone(),
-            Val::Num(n) => format!("{n}"),
+            Val::Num(n) => match whole(*n) {
+                Some(i) => i.to_string(),
+                None => format!("{n}"),
+            },
             Val::Bool(b) => b.to_string(),
             Val::Date(d) => d.to_string(),
             Val::List(l) => l.join(","),
             Val::Measure(m) => m.to_string(),
         }
+    }
+}
+
+/// `n` as an integer when `format!("{n}")` would print it as one (years, whole percentages):
+/// formatting an `i64` is several times cheaper than an `f64`.
+fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative())).then_some(n as i64)
+}
+
+/// Feeds a fact's identifying key to a hasher as [`Fact::key`] would spell it, without building
+/// the strings: the same texts hash the same.
+fn hash_key(f: &Fact, h: &mut rustc_hash::FxHasher) {
+    use std::hash::Hasher;
+    /// A number's text, on the stack (the hasher must see each text in one `write`).
+    struct Buf {
+        b: [u8; 40],
+        n: usize,
+        over: bool,
+    }
+    impl std::fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            match self.b.get_mut(self.n..self.n + s.len()) {
+                Some(dst) => {
+                    dst.copy_from_slice(s.as_bytes());
+                    self.n += s.len();
+                }
+                None => self.over = true,
+            }
+            Ok(())
+        }
+    }
+    h.write(f.table.name.as_bytes());
+    for k in f.table.key {
+        h.write_u8(0xff);
+        match f.get(k) {
+            None => {}
+            Some(Val::Str(s)) => h.write(s.as_bytes()),
+            Some(v @ Val::Num(n)) => {
+                let mut buf = Buf {
+                    b: [0; 40],
+                    n: 0,
+                    over: false,
+                };
+                let _ = match whole(*n) {
+                    Some(i) => std::fmt::Write::write_fmt(&mut buf, format_args!("{i}")),
+                    None => std::fmt::Write::write_fmt(&mut buf, format_args!("{n}")),
+                };
+                match buf.b.get(..buf.n) {
+                    Some(text) if !buf.over => h.write(text),
+                    _ => h.write(v.key_text().as_bytes()),
+                }
+            }
+            Some(v) => h.write(v.key_text().as_bytes()),
+        }
+    }
+}
+
+/// Whether two facts have the same table and the same key texts ([`Fact::key`]), without
+/// allocating for the usual string keys.
+fn same_key(a: &Fact, b: &Fact) -> bool {
+    a.table.name == b.table.name
+        && a.table.key.iter().all(|k| match (a.get(k), b.get(k)) {
+            (Some(Val::Str(x)), Some(Val::Str(y))) => x == y,
+            (x, y) => {
+                x.map(Val::key_text).unwrap_or_default() == y.map(Val::key_text).unwrap_or_default()
+            }
+        })
+}
+
+/// Facts of a list indexed by (table, identifying key): the first fact of each key. Keys are
+/// hashed as text, never built: loading used to allocate a `Vec<String>` per fact for this.
+#[derive(Default)]
+pub(crate) struct KeyIndex {
+    /// Key hash → the latest fact index inserted with that hash.
+    heads: rustc_hash::FxHashMap<u64, usize>,
+    /// Per fact index, the previous fact inserted with the same hash (a collision chain).
+    next: Vec<usize>,
+}
+
+impl KeyIndex {
+    fn hash(f: &Fact) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        hash_key(f, &mut h);
+        h.finish()
+    }
+
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        KeyIndex {
+            heads: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            next: Vec::with_capacity(n),
+        }
+    }
+
+    /// The index in `facts` of the indexed fact with `f`'s table and key.
+    pub(crate) fn find(&self, facts: &[Fact], f: &Fact) -> Option<usize> {
+        let mut at = *self.heads.get(&Self::hash(f))?;
+        loop {
+            if facts.get(at).is_some_and(|g| same_key(g, f)) {
+                return Some(at);
+            }
+            at = *self.next.get(at)?;
+            if at == usize::MAX {
+                return None;
+            }
+        }
+    }
+
+    /// Indexes `facts[i]` (`f`); the caller checked that its key is not indexed yet.
+    pub(crate) fn insert(&mut self, f: &Fact, i: usize) {
+        let prev = self.heads.insert(Self::hash(f), i).unwrap_or(usize::MAX);
+        if self.next.len() <= i {
+            self.next.resize(i + 1, usize::MAX);
+        }
+        self.next[i] = prev;
     }
 }
 
@@ -632,12 +750,12 @@ impl Loader {
         if own.loads.is_empty() {
             return;
         }
-        let mut index: HashMap<(&'static str, Vec<String>), usize> = own
-            .facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| ((f.table.name, f.key()), i))
-            .collect();
+        let mut index = KeyIndex::with_capacity(own.facts.len());
+        for (i, f) in own.facts.iter().enumerate() {
+            if index.find(&own.facts, f).is_none() {
+                index.insert(f, i);
+            }
+        }
         for spec in std::mem::take(&mut own.loads) {
             let Some((name, text, key)) = self.fetch_table(own.file, dir, &spec) else {
                 self.complete = false;
@@ -684,13 +802,13 @@ impl Loader {
             if read.lost {
                 self.complete = false;
             }
+            own.facts.reserve(read.facts.len());
             for fact in read.facts {
-                let k = (fact.table.name, fact.key());
-                if let Some(&first) = index.get(&k) {
+                if let Some(first) = index.find(&own.facts, &fact) {
                     let p = merge::duplicate(&self.files, &own.facts[first], &fact);
                     self.problems.push(p);
                 } else {
-                    index.insert(k, own.facts.len());
+                    index.insert(&fact, own.facts.len());
                     own.facts.push(fact);
                 }
             }
