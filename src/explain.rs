@@ -730,7 +730,7 @@ impl<'a> Explainer<'a> {
                 .map(|(r, t)| self.input_proof(*r, t.clone(), level + 1, depth))
                 .collect();
             proof.step = Step::Computed {
-                formula: formula.clone(),
+                formula: formula.to_string(),
                 inputs,
             };
             return proof;

@@ -21,10 +21,11 @@ pub enum Origin {
     Fact(usize),
     /// A parameter: from the scenario file, from `--set`, or the default.
     Param { name: String, from: ParamFrom },
-    /// Computed in Rust before evaluation from the listed input tuples.
+    /// Computed in Rust before evaluation from the listed input tuples. The list is shared
+    /// (`Arc`) by the computed tuples that rest on the same inputs; the formula is a constant.
     Computed {
-        formula: String,
-        inputs: Vec<(usize, Tuple)>,
+        formula: &'static str,
+        inputs: std::sync::Arc<[(usize, Tuple)]>,
     },
     /// Added by a sweep or what-if cut, not by any file.
     Cut { what: String },

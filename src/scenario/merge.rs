@@ -160,17 +160,12 @@ pub(super) fn merge(
     } else {
         let mut index = KeyIndex::with_capacity(s.facts.len() + own.facts.len());
         for (i, f) in s.facts.iter().enumerate() {
-            if index.find(&s.facts, f).is_none() {
-                index.insert(f, i);
-            }
+            index.find_or_insert(&s.facts, f, i);
         }
         for fact in own.facts {
-            match index.find(&s.facts, &fact) {
+            match index.find_or_insert(&s.facts, &fact, s.facts.len()) {
                 Some(i) => s.facts[i] = fact,
-                None => {
-                    index.insert(&fact, s.facts.len());
-                    s.facts.push(fact);
-                }
+                None => s.facts.push(fact),
             }
         }
     }

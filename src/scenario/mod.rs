@@ -149,27 +149,24 @@ impl KeyIndex {
         }
     }
 
-    /// The index in `facts` of the indexed fact with `f`'s table and key.
-    pub(crate) fn find(&self, facts: &[Fact], f: &Fact) -> Option<usize> {
-        let mut at = *self.heads.get(&Self::hash(f))?;
-        loop {
-            if facts.get(at).is_some_and(|g| same_key(g, f)) {
-                return Some(at);
+    /// The index in `facts` of the indexed fact with `f`'s table and key; if there is none,
+    /// indexes `f` as `facts[i]` (the caller pushes it there next).
+    pub(crate) fn find_or_insert(&mut self, facts: &[Fact], f: &Fact, i: usize) -> Option<usize> {
+        let h = Self::hash(f);
+        let head = self.heads.get(&h).copied();
+        let mut at = head;
+        while let Some(j) = at {
+            if facts.get(j).is_some_and(|g| same_key(g, f)) {
+                return Some(j);
             }
-            at = *self.next.get(at)?;
-            if at == usize::MAX {
-                return None;
-            }
+            at = self.next.get(j).copied().filter(|&n| n != usize::MAX);
         }
-    }
-
-    /// Indexes `facts[i]` (`f`); the caller checked that its key is not indexed yet.
-    pub(crate) fn insert(&mut self, f: &Fact, i: usize) {
-        let prev = self.heads.insert(Self::hash(f), i).unwrap_or(usize::MAX);
+        self.heads.insert(h, i);
         if self.next.len() <= i {
             self.next.resize(i + 1, usize::MAX);
         }
-        self.next[i] = prev;
+        self.next[i] = head.unwrap_or(usize::MAX);
+        None
     }
 }
 
@@ -752,9 +749,7 @@ impl Loader {
         }
         let mut index = KeyIndex::with_capacity(own.facts.len());
         for (i, f) in own.facts.iter().enumerate() {
-            if index.find(&own.facts, f).is_none() {
-                index.insert(f, i);
-            }
+            index.find_or_insert(&own.facts, f, i);
         }
         for spec in std::mem::take(&mut own.loads) {
             let Some((name, text, key)) = self.fetch_table(own.file, dir, &spec) else {
@@ -804,11 +799,10 @@ impl Loader {
             }
             own.facts.reserve(read.facts.len());
             for fact in read.facts {
-                if let Some(first) = index.find(&own.facts, &fact) {
+                if let Some(first) = index.find_or_insert(&own.facts, &fact, own.facts.len()) {
                     let p = merge::duplicate(&self.files, &own.facts[first], &fact);
                     self.problems.push(p);
                 } else {
-                    index.insert(&fact, own.facts.len());
                     own.facts.push(fact);
                 }
             }

@@ -103,12 +103,13 @@ pub(super) fn parse(
                         if let Some(fact) =
                             r.read_fact(schema, row, default_source.as_deref(), default_quality)
                         {
-                            if let Some(first) = keys_seen.find(&out.facts, &fact) {
+                            if let Some(first) =
+                                keys_seen.find_or_insert(&out.facts, &fact, out.facts.len())
+                            {
                                 let p =
                                     duplicate(std::slice::from_ref(file), &out.facts[first], &fact);
                                 r.problems.push(p);
                             } else {
-                                keys_seen.insert(&fact, out.facts.len());
                                 out.facts.push(fact);
                             }
                         }
