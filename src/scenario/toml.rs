@@ -613,7 +613,7 @@ impl<'a> Reader<'a> {
         default_quality: Quality,
     ) -> Option<Fact> {
         let before = self.problems.len();
-        let mut fields = BTreeMap::new();
+        let mut fields = super::Fields::with_capacity(t.len());
         for (k, v) in t.iter() {
             let key = k.get_ref().as_ref();
             let Some(col) = schema.cols.iter().chain(COMMON).find(|c| c.key == key) else {
