@@ -1,9 +1,13 @@
-//! Times lode's pipeline stages inside one process, for `bench/compare.sh`.
+//! Times lode's pipeline stages inside one process, for `bench/compare.sh` and BENCHMARKS.md.
 //!
 //! ```text
 //! cargo run --release --example stages -- [OPTIONS] SCENARIO.toml
+//! cargo run --release --example stages -- [OPTIONS] --baseline
 //! cargo run --release --example stages -- [OPTIONS] --gen FACTS SEED
 //!   --repeat R             best of R runs of load, lower and evaluate (default 1)
+//!   --explain              also the explain overhead: medians of max(R, 50) interleaved rounds of
+//!                          engine::evaluate, engine::evaluate_traced and Explainer::new
+//!   --counts               relation sizes and firings per rule, on standard error
 //!   --export-souffle DIR   also write rules.dl and the .facts files (as `lode export --to souffle`)
 //!   --export-asp FILE      also write the clingo program (as `lode export --to asp`)
 //! ```
@@ -13,9 +17,9 @@
 //! number of input and derived tuples; and the process's peak resident memory in KiB (VmHWM)
 //! after each stage of the first run.
 //!
-//! Unlike `lode run` and `lode export`, the file is read with `scenario::load_str`, which has no
-//! size limit: `lode` refuses scenario files over `MAX_FILE_BYTES` (8 MiB), and a generated
-//! world of 10⁵ facts is about 10 MB.
+//! A file is loaded as `lode run` loads it (`scenario::load`: the TOML and the CSV tables it
+//! `[[load]]`s); `--baseline` is the bundled baseline; `--gen` text goes through
+//! `scenario::load_str`.
 
 use lode::datalog::program;
 use lode::engine;
