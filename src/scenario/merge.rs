@@ -59,7 +59,7 @@ pub(super) fn duplicate(files: &[SourceFile], first: &Fact, second: &Fact) -> Pr
             second
                 .fields
                 .keys()
-                .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(*k))
+                .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(k))
                 .map(|k| format!("`{k}` is absent at {line}")),
         )
         .collect();
