@@ -1,9 +1,13 @@
-//! Times lode's pipeline stages inside one process, for `bench/compare.sh`.
+//! Times lode's pipeline stages inside one process, for `bench/compare.sh` and BENCHMARKS.md.
 //!
 //! ```text
 //! cargo run --release --example stages -- [OPTIONS] SCENARIO.toml
+//! cargo run --release --example stages -- [OPTIONS] --baseline
 //! cargo run --release --example stages -- [OPTIONS] --gen FACTS SEED
 //!   --repeat R             best of R runs of load, lower and evaluate (default 1)
+//!   --explain              also the explain overhead: medians of max(R, 50) interleaved rounds of
+//!                          engine::evaluate, engine::evaluate_traced and Explainer::new
+//!   --counts               relation sizes and firings per rule, on standard error
 //!   --export-souffle DIR   also write rules.dl and the .facts files (as `lode export --to souffle`)
 //!   --export-asp FILE      also write the clingo program (as `lode export --to asp`)
 //! ```
@@ -13,9 +17,9 @@
 //! number of input and derived tuples; and the process's peak resident memory in KiB (VmHWM)
 //! after each stage of the first run.
 //!
-//! Unlike `lode run` and `lode export`, the file is read with `scenario::load_str`, which has no
-//! size limit: `lode` refuses scenario files over `MAX_FILE_BYTES` (8 MiB), and a generated
-//! world of 10⁵ facts is about 10 MB.
+//! A file is loaded as `lode run` loads it (`scenario::load`: the TOML and the CSV tables it
+//! `[[load]]`s); `--baseline` is the bundled baseline; `--gen` text goes through
+//! `scenario::load_str`.
 
 use lode::datalog::program;
 use lode::engine;
@@ -25,6 +29,10 @@ use lode::scenario;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
+
+// The allocator of the `lode` binary, so the stages time what `lode run` runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn peak_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -53,6 +61,8 @@ struct Args {
     repeat: usize,
     souffle: Option<PathBuf>,
     asp: Option<PathBuf>,
+    explain: bool,
+    counts: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -71,11 +81,14 @@ fn parse_args() -> Result<Args, String> {
             "--repeat" => a.repeat = value()?.parse().map_err(|_| usage.to_string())?,
             "--export-souffle" => a.souffle = Some(value()?.into()),
             "--export-asp" => a.asp = Some(value()?.into()),
+            "--explain" => a.explain = true,
+            "--counts" => a.counts = true,
             "--gen" => {
                 let n = value()?.parse().map_err(|_| usage.to_string())?;
                 let seed = value()?.parse().map_err(|_| usage.to_string())?;
                 a.generate = Some((n, seed));
             }
+            "--baseline" => a.scenario = Some(String::new()),
             s if !s.starts_with("--") && a.scenario.is_none() => a.scenario = Some(s.to_string()),
             _ => return Err(usage.to_string()),
         }
@@ -97,22 +110,34 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     let t = Instant::now();
+    // A file is loaded as `lode run` loads it (`scenario::load`: the TOML and any CSV tables it
+    // loads); `--gen` text with `scenario::load_str`; `--baseline` is the bundled baseline.
     let (name, text) = match (&args.scenario, args.generate) {
-        (Some(path), _) => match std::fs::read_to_string(path) {
-            Ok(text) => (path.clone(), text),
-            Err(e) => return fail(&format!("cannot read {path}: {e}")),
-        },
-        (None, Some((n, seed))) => (format!("gen-{n}.toml"), lode::r#gen::generate(n, seed)),
+        (Some(path), _) => (path.clone(), None),
+        (None, Some((n, seed))) => (
+            format!("gen-{n}.toml"),
+            Some(lode::r#gen::generate(n, seed)),
+        ),
         (None, None) => return fail("nothing to load"),
     };
     let read_ms = ms(t);
+    let bytes = match &text {
+        Some(t) => t.len() as u64,
+        None => std::fs::metadata(&name).map_or(0, |m| m.len()),
+    };
     let opts = Options::default();
     let mut best = [f64::INFINITY; 3];
     let mut peaks = [0u64; 3];
     let (mut inputs, mut derived) = (0, 0);
+    let mut explain: Option<(f64, f64, f64)> = None;
     for run in 0..args.repeat {
         let t = Instant::now();
-        let s = match scenario::load_str(&name, &text, None) {
+        let loaded = match (&text, name.as_str()) {
+            (Some(text), _) => scenario::load_str(&name, text, None),
+            (None, "") => scenario::load(None),
+            (None, path) => scenario::load(Some(std::path::Path::new(path))),
+        };
+        let s = match loaded {
             Ok(s) => s,
             Err(e) => return fail(&lode::error::render(&e)),
         };
@@ -131,6 +156,12 @@ fn main() -> ExitCode {
         let p2 = peak_kib();
         if run > 0 {
             continue;
+        }
+        if args.explain {
+            explain = Some(explain_ratio(&s, &facts, args.repeat.max(50)));
+        }
+        if args.counts {
+            counts(&facts, &model);
         }
         peaks = [p0, p1, p2];
         inputs = facts.db.size();
@@ -169,15 +200,55 @@ fn main() -> ExitCode {
             }
         }
     }
+    let explain = explain.map_or(String::new(), |(p, t, e)| {
+        format!(", \"explain_rounds\": {}, \"evaluate_median_ms\": {p:.4}, \"traced_median_ms\": {t:.4}, \"explainer_median_ms\": {e:.4}, \"traced_ratio\": {:.3}, \"explain_ratio\": {:.3}", args.repeat.max(50), t / p, e / p)
+    });
     println!(
-        "{{\"scenario\": {name:?}, \"bytes\": {}, \"read_ms\": {read_ms:.3}, \"load_ms\": {:.3}, \"lower_ms\": {:.3}, \"evaluate_ms\": {:.3}, \"input_tuples\": {inputs}, \"derived_tuples\": {derived}, \"peak_kib_after_load\": {}, \"peak_kib_after_lower\": {}, \"peak_kib_after_evaluate\": {}}}",
-        text.len(),
-        best[0],
-        best[1],
-        best[2],
-        peaks[0],
-        peaks[1],
-        peaks[2]
+        "{{\"scenario\": {name:?}, \"bytes\": {}, \"read_ms\": {read_ms:.3}, \"load_ms\": {:.3}, \"lower_ms\": {:.3}, \"evaluate_ms\": {:.3}, \"input_tuples\": {inputs}, \"derived_tuples\": {derived}, \"peak_kib_after_load\": {}, \"peak_kib_after_lower\": {}, \"peak_kib_after_evaluate\": {}{explain}}}",
+        bytes, best[0], best[1], best[2], peaks[0], peaks[1], peaks[2]
     );
     ExitCode::SUCCESS
+}
+
+/// Medians over `rounds` interleaved rounds (so both see the same load) of `engine::evaluate`,
+/// `engine::evaluate_traced` and `Explainer::new`, in milliseconds — what benches/explain.rs
+/// measures, in a process light enough for callgrind.
+#[inline(never)]
+fn explain_ratio(s: &scenario::Scenario, facts: &lower::Facts, rounds: usize) -> (f64, f64, f64) {
+    let (mut p, mut t, mut e) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let x = Instant::now();
+        std::hint::black_box(engine::evaluate(facts));
+        p.push(ms(x));
+        let x = Instant::now();
+        std::hint::black_box(engine::evaluate_traced(facts));
+        t.push(ms(x));
+        let x = Instant::now();
+        std::hint::black_box(lode::explain::Explainer::new(s, facts));
+        e.push(ms(x));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    (median(&mut p), median(&mut t), median(&mut e))
+}
+
+/// Relation sizes and firings per rule, on standard error.
+fn counts(facts: &lower::Facts, model: &engine::Model) {
+    let prog = program();
+    for (i, r) in prog.relations.iter().enumerate() {
+        eprintln!(
+            "rel {:>8} {}{}",
+            model.db.rel(i).len(),
+            r.name,
+            if r.input { " (input)" } else { "" }
+        );
+    }
+    let (_, firings) = engine::evaluate_traced(facts);
+    for (i, f) in firings.iter().enumerate() {
+        if let Some(rule) = prog.rules.get(i) {
+            eprintln!("rule {:>8} #{i} {}:{}", f.len(), rule.file, rule.line);
+        }
+    }
 }

@@ -12,6 +12,10 @@ use lode::scenario;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+// The allocator of the `lode` binary, so the benches time what the binary runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn overhead(c: &mut Criterion) {
     let s = match scenario::load(None) {
         Ok(s) => s,

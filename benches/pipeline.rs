@@ -14,6 +14,10 @@ use lode::scenario::{self, BASELINE_NAME, BASELINE_TEXT};
 use std::hint::black_box;
 use std::time::Duration;
 
+// The allocator of the `lode` binary, so the benches time what the binary runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 8;
 
 fn sizes() -> Vec<usize> {

@@ -16,6 +16,10 @@ use lode::sweep::{self, Target};
 use std::hint::black_box;
 use std::time::Duration;
 
+// The allocator of the `lode` binary, so the benches time what the binary runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: u64 = 8;
 
 fn lowered(name: &str, text: &str) -> Facts {

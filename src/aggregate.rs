@@ -38,6 +38,7 @@ use crate::datalog::rel;
 use crate::lower::{Facts, Origin};
 use crate::model::{Sym, Tuple, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 type Key = (Sym, Sym);
 type Input = (usize, Tuple);
@@ -56,10 +57,10 @@ fn hhi(shares: impl Iterator<Item = i64>) -> i64 {
     ((sum + 5_000) / 10_000) as i64
 }
 
-fn computed(formula: &str, inputs: Vec<Input>) -> Origin {
+fn computed(formula: &'static str, inputs: impl Into<Arc<[Input]>>) -> Origin {
     Origin::Computed {
-        formula: formula.to_string(),
-        inputs,
+        formula,
+        inputs: inputs.into(),
     }
 }
 
@@ -536,7 +537,7 @@ pub fn compute(facts: &mut Facts) {
                     used,
                 ),
             ));
-            let sup = ctx.supply(k, m, s, shares, &none, &none);
+            let mut sup = ctx.supply(k, m, s, shares, &none, &none);
             for (c, r, inp) in &sup.per_supplier {
                 reach_out.push((
                     Box::new([
@@ -587,24 +588,26 @@ pub fn compute(facts: &mut Facts) {
                     aligned_inputs,
                 ),
             ));
+            // Both sums rest on every supplier's inputs: one shared list.
+            let sup_inputs: Arc<[Input]> = std::mem::take(&mut sup.inputs).into();
             low_out.push((
                 key(sup.low),
                 computed(
                     "Σ share of suppliers rated neutral or rival + the rival-owned part of the others' output",
-                    sup.inputs.clone(),
+                    sup_inputs.clone(),
                 ),
             ));
             licensed_out.push((
                 key(sup.licensed),
                 computed(
                     "Σ share of suppliers whose export licensing or quota reaches the consumer",
-                    sup.inputs.clone(),
+                    sup_inputs.clone(),
                 ),
             ));
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
                 inp.push((rel::REACHABLE_ALIGNED_SUPPLY, ra_tuple));
                 inp.push((rel::HHI, hhi_tuple.clone()));
-                inp.extend(sup.inputs.iter().filter(|(r, _)| *r == rel::EVENT).cloned());
+                inp.extend(sup_inputs.iter().filter(|(r, _)| *r == rel::EVENT).cloned());
                 score_out.push((key(x), computed(SCORE_FORMULA, inp)));
             }
         }

@@ -417,7 +417,7 @@ impl Lowered<'_> {
             },
             Origin::Computed { formula, .. } => Provenance {
                 place: "computed".into(),
-                source: formula.clone(),
+                source: formula.to_string(),
             },
             Origin::Cut { what } => Provenance {
                 place: "cut".into(),

@@ -326,6 +326,13 @@ impl Heights {
     /// Computes heights from a model and the firings that produced it. Rules with an empty body
     /// (facts written in the rules) count as one firing with no premises, of height 1.
     pub fn compute(model: &Model, firings: &Firings, syms: &Symbols) -> Heights {
+        let compiled: Vec<Compiled> = program().rules.iter().map(|r| compile(r, syms)).collect();
+        Self::compute_compiled(model, firings, &compiled)
+    }
+
+    /// [`Heights::compute`] with the rules already compiled (`compiled[i]` is rule `i`), as
+    /// [`Explainer::new`] has them.
+    fn compute_compiled(model: &Model, firings: &Firings, compiled: &[Compiled]) -> Heights {
         let prog = program();
         let nrel = prog.relations.len();
         let mut offsets = Vec::with_capacity(nrel + 1);
@@ -363,8 +370,7 @@ impl Heights {
         let mut uses_count = vec![0u32; total + 1];
         let mut premises: Vec<(u32, u32)> = Vec::new(); // (node, fire)
         let empty: Vec<Tuple> = vec![Box::new([])];
-        for (ri, rule) in prog.rules.iter().enumerate() {
-            let c = compile(rule, syms);
+        for (ri, (rule, c)) in prog.rules.iter().zip(compiled).enumerate() {
             let rows: &[Tuple] = if rule.body.is_empty() {
                 &empty
             } else {
@@ -532,12 +538,12 @@ impl<'a> Explainer<'a> {
     /// Evaluates the scenario with the provenance engine and computes proof heights.
     pub fn new(scenario: &'a Scenario, facts: &'a Facts) -> Self {
         let (model, firings) = engine::evaluate_traced(facts);
-        let heights = Heights::compute(&model, &firings, &facts.syms);
-        let compiled = program()
+        let compiled: Vec<Compiled> = program()
             .rules
             .iter()
             .map(|r| compile(r, &facts.syms))
             .collect();
+        let heights = Heights::compute_compiled(&model, &firings, &compiled);
         Explainer {
             scenario,
             facts,
@@ -730,7 +736,7 @@ impl<'a> Explainer<'a> {
                 .map(|(r, t)| self.input_proof(*r, t.clone(), level + 1, depth))
                 .collect();
             proof.step = Step::Computed {
-                formula: formula.clone(),
+                formula: formula.to_string(),
                 inputs,
             };
             return proof;

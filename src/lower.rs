@@ -10,6 +10,8 @@ use crate::error::{Error, Problem, SourceFile, suggest};
 use crate::model::{Database, Sym, Symbols, Tuple, Value};
 use crate::params::{self, percent_to_bp};
 use crate::scenario::{Bound, Date, Fact, Loc, Scenario, Val};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Where an input tuple came from.
@@ -19,10 +21,11 @@ pub enum Origin {
     Fact(usize),
     /// A parameter: from the scenario file, from `--set`, or the default.
     Param { name: String, from: ParamFrom },
-    /// Computed in Rust before evaluation from the listed input tuples.
+    /// Computed in Rust before evaluation from the listed input tuples. The list is shared
+    /// (`Arc`) by the computed tuples that rest on the same inputs; the formula is a constant.
     Computed {
-        formula: String,
-        inputs: Vec<(usize, Tuple)>,
+        formula: &'static str,
+        inputs: std::sync::Arc<[(usize, Tuple)]>,
     },
     /// Added by a sweep or what-if cut, not by any file.
     Cut { what: String },
@@ -149,14 +152,30 @@ struct Lowerer<'a> {
     s: &'a Scenario,
     problems: Vec<Problem>,
     facts: Facts,
-    countries: BTreeSet<String>,
-    minerals: BTreeSet<String>,
-    stages: BTreeSet<String>,
-    partnerships: BTreeSet<String>,
-    initiatives: BTreeSet<String>,
-    events: BTreeSet<String>,
-    /// Per table, the current (latest up to the reference year) year of each group.
-    current: BTreeMap<&'static str, BTreeMap<Vec<String>, i64>>,
+    countries: FxHashSet<&'a str>,
+    minerals: FxHashSet<&'a str>,
+    stages: FxHashSet<&'a str>,
+    partnerships: FxHashSet<&'a str>,
+    initiatives: FxHashSet<&'a str>,
+    events: FxHashSet<&'a str>,
+    /// Per table of [`YEAR_GROUPS`] (same index), the current (latest up to the reference
+    /// year) year of each group.
+    current: Vec<FxHashMap<GroupKey<'a>, i64>>,
+}
+
+/// The texts of a fact's grouping fields ([`Val::key_text`]; `""` for an absent field and
+/// past the group's fields), borrowed where the value is a string.
+type GroupKey<'a> = [Cow<'a, str>; 4];
+
+fn group_key<'a>(f: &'a Fact, group: &[&str]) -> GroupKey<'a> {
+    let text = |i: usize| -> Cow<'a, str> {
+        match group.get(i).and_then(|k| f.get(k)) {
+            None => Cow::Borrowed(""),
+            Some(Val::Str(s)) => Cow::Borrowed(s.as_str()),
+            Some(v) => Cow::Owned(v.key_text()),
+        }
+    };
+    [text(0), text(1), text(2), text(3)]
 }
 
 /// What a reference must name.
@@ -192,8 +211,10 @@ impl Lowerer<'_> {
         if set.contains(value) {
             return true;
         }
-        let help =
-            suggest(value, set.iter().map(String::as_str)).unwrap_or_else(|| hint.to_string());
+        // In name order, as the suggestion keeps the first of equally close names.
+        let mut names: Vec<&str> = set.iter().copied().collect();
+        names.sort_unstable();
+        let help = suggest(value, names).unwrap_or_else(|| hint.to_string());
         let loc = fact.span_of(key);
         let p = self.problem(
             &loc,
@@ -231,17 +252,17 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
             origins: vec![Vec::new(); n],
             as_of,
         },
-        countries: BTreeSet::new(),
-        minerals: BTreeSet::new(),
-        stages: BTreeSet::new(),
-        partnerships: BTreeSet::new(),
-        initiatives: BTreeSet::new(),
-        events: BTreeSet::new(),
-        current: BTreeMap::new(),
+        countries: FxHashSet::default(),
+        minerals: FxHashSet::default(),
+        stages: FxHashSet::default(),
+        partnerships: FxHashSet::default(),
+        initiatives: FxHashSet::default(),
+        events: FxHashSet::default(),
+        current: YEAR_GROUPS
+            .iter()
+            .map(|(table, group)| current_years(s, table, group))
+            .collect(),
     };
-    for (table, group) in YEAR_GROUPS {
-        l.current.insert(table, current_years(s, table, group));
-    }
     declarations(&mut l);
     for (i, f) in s.facts.iter().enumerate() {
         lower_fact(&mut l, i, f);
@@ -268,14 +289,14 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
 fn declarations(l: &mut Lowerer<'_>) {
     let s = l.s;
     for (i, f) in s.facts.iter().enumerate() {
-        let id = f.str("id").to_string();
+        let id = f.str("id");
         match f.table.name {
             "country" => {
                 let bloc = f.str("kind") == "bloc";
                 let ok = if bloc {
-                    is_country_id(&id)
+                    is_country_id(id)
                 } else {
-                    id.len() == 3 && is_country_id(&id)
+                    id.len() == 3 && is_country_id(id)
                 };
                 if !ok {
                     let loc = f.span_of("id");
@@ -300,8 +321,8 @@ fn declarations(l: &mut Lowerer<'_>) {
                         format!("`governance` must be between 0 and 1 (WGI normalised), found {g}"),
                     );
                 }
-                l.countries.insert(id.clone());
-                let c = l.sym(&id);
+                l.countries.insert(id);
+                let c = l.sym(id);
                 l.facts.add(rel::COUNTRY, Box::new([c]), Origin::Fact(i));
                 if f.bool("landlocked") == Some(true) {
                     l.facts.add(rel::LANDLOCKED, Box::new([c]), Origin::Fact(i));
@@ -315,7 +336,7 @@ fn declarations(l: &mut Lowerer<'_>) {
                 }
             }
             "mineral" | "stage" | "partnership" | "initiative" | "event" => {
-                if !is_lower_id(&id) {
+                if !is_lower_id(id) {
                     let loc = f.span_of("id");
                     let p = l.problem(&loc, format!("`{id}` is not a valid {} id", f.table.name));
                     p.help = Some(
@@ -330,8 +351,8 @@ fn declarations(l: &mut Lowerer<'_>) {
                     "initiative" => &mut l.initiatives,
                     _ => &mut l.events,
                 };
-                set.insert(id.clone());
-                let v = l.sym(&id);
+                set.insert(id);
+                let v = l.sym(id);
                 match f.table.name {
                     "mineral" => l.facts.add(rel::MINERAL, Box::new([v]), Origin::Fact(i)),
                     "stage" => l.facts.add(rel::STAGE, Box::new([v]), Origin::Fact(i)),
@@ -355,30 +376,27 @@ const YEAR_GROUPS: [(&str, &[&str]); 5] = [
 
 /// Whether a fact's year is the current one of its group.
 fn is_current(l: &Lowerer<'_>, f: &Fact) -> bool {
-    let Some((_, group)) = YEAR_GROUPS.iter().find(|(t, _)| *t == f.table.name) else {
+    let Some(at) = YEAR_GROUPS.iter().position(|(t, _)| *t == f.table.name) else {
         return true;
     };
-    let key: Vec<String> = group
-        .iter()
-        .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
-        .collect();
+    let key = group_key(f, YEAR_GROUPS[at].1);
     let y = f.num("year").unwrap_or(0.0) as i64;
-    l.current.get(f.table.name).and_then(|m| m.get(&key)) == Some(&y)
+    l.current.get(at).and_then(|m| m.get(&key)) == Some(&y)
 }
 
 /// The latest year up to the reference year, per group: which facts of a table are current.
-fn current_years(s: &Scenario, table: &str, group: &[&str]) -> BTreeMap<Vec<String>, i64> {
-    let mut best: BTreeMap<Vec<String>, i64> = BTreeMap::new();
+fn current_years<'a>(
+    s: &'a Scenario,
+    table: &'a str,
+    group: &[&str],
+) -> FxHashMap<GroupKey<'a>, i64> {
+    let mut best: FxHashMap<GroupKey<'a>, i64> = FxHashMap::default();
     for f in s.facts_of(table) {
         let y = f.num("year").unwrap_or(0.0) as i64;
         if y > s.meta.reference_year {
             continue;
         }
-        let key: Vec<String> = group
-            .iter()
-            .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
-            .collect();
-        let e = best.entry(key).or_insert(y);
+        let e = best.entry(group_key(f, group)).or_insert(y);
         *e = (*e).max(y);
     }
     best
@@ -735,16 +753,13 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
         ),
     ];
     for (table, keys, whole) in groups {
-        let mut sum: BTreeMap<Vec<String>, (f64, Vec<usize>)> = BTreeMap::new();
-        for (i, f) in l.s.facts.iter().enumerate() {
+        let s = l.s;
+        let mut sum: BTreeMap<GroupKey<'_>, (f64, Vec<usize>)> = BTreeMap::new();
+        for (i, f) in s.facts.iter().enumerate() {
             if f.table.name != *table {
                 continue;
             }
-            let key: Vec<String> = keys
-                .iter()
-                .map(|k| f.get(k).map(Val::key_text).unwrap_or_default())
-                .collect();
-            let e = sum.entry(key).or_default();
+            let e = sum.entry(group_key(f, keys)).or_default();
             // An upper bound (`<0.1`) may be as small as zero: only exact values and lower
             // bounds count towards the sum.
             e.0 += f
@@ -756,14 +771,14 @@ fn sums(l: &mut Lowerer<'_>, opts: &Options) {
         }
         for (key, (total, idx)) in sum {
             if total > 100.0 + tol + 1e-9 {
-                let f = &l.s.facts[idx[idx.len() - 1]];
+                let f = &s.facts[idx[idx.len() - 1]];
                 let loc = f.span_of("percent");
-                let first = l.s.place(&l.s.facts[idx[0]].loc);
+                let first = s.place(&s.facts[idx[0]].loc);
                 let p = l.problem(
                     &loc,
                     format!(
                         "{table} percentages for ({}) sum to {total:.1}%, past 100%",
-                        key.join(", ")
+                        key[..keys.len().min(4)].join(", ")
                     ),
                 );
                 p.label = "the sum passes 100% here".into();

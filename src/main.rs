@@ -4,6 +4,11 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
+// lode allocates many small tuples, strings and maps; glibc's malloc spent up to 45 % of a
+// 10^5-fact run consolidating and unlinking chunks (BENCHMARKS.md, "Allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match lode::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -12,6 +17,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    lode::commands::exit_after_command();
     match lode::commands::dispatch(cli) {
         Ok(outcome) => {
             let mut stdout = std::io::stdout().lock();

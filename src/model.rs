@@ -5,8 +5,6 @@
 //! plain list of [`Tuple`]s indexed by its position in the rule program: explain, diff, sweep and
 //! the reports never need to know the shape of a relation at compile time.
 
-use std::collections::HashMap;
-
 /// An interned name (country, mineral, level, …). Ids below the number of rule constants are the
 /// rule constants, in the order `build.rs` numbered them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -47,7 +45,7 @@ pub type Tuple = Box<[Value]>;
 #[derive(Clone, Debug)]
 pub struct Symbols {
     names: Vec<String>,
-    ids: HashMap<String, Sym>,
+    ids: rustc_hash::FxHashMap<String, Sym>,
 }
 
 impl Symbols {
@@ -55,7 +53,7 @@ impl Symbols {
     pub fn new() -> Self {
         let mut s = Symbols {
             names: Vec::new(),
-            ids: HashMap::new(),
+            ids: rustc_hash::FxHashMap::default(),
         };
         for c in &crate::datalog::program().constants {
             s.intern(c);

@@ -1,6 +1,6 @@
 //! `lode run`: evaluate a scenario and print its conclusions.
 
-use super::{Outcome, open, relation_ids};
+use super::{Outcome, open, relation_ids, release};
 use crate::cli::{EvalArgs, Format};
 use crate::confidence::{self, Confidences};
 use crate::datalog::program;
@@ -59,6 +59,7 @@ pub fn run(
                 report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None)
             }
         };
+        release((s, facts, model));
         return Ok(Outcome::ok(out));
     }
     let ex = Explainer::new(&s, &facts);
@@ -95,5 +96,8 @@ pub fn run(
             report::relations_json(&facts.syms, &db, &rels, &s.meta, &as_of, &extra)
         }
     };
+    release((conf, db));
+    release(ex);
+    release((s, facts));
     Ok(Outcome::ok(out))
 }

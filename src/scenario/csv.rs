@@ -14,7 +14,6 @@ use super::{
     toml::measure_help,
 };
 use crate::error::{Problem, SourceFile, suggest};
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 /// What a `[[load]]` gives rows that do not say themselves.
@@ -312,7 +311,7 @@ fn read_row(
     problems: &mut Vec<Problem>,
 ) -> Option<Fact> {
     let before = problems.len();
-    let mut fields = BTreeMap::new();
+    let mut fields = super::Fields::with_capacity(record.len());
     for (i, (col, text)) in header.cols.iter().zip(record.iter()).enumerate() {
         let Some(col) = col else { continue };
         let text = text.trim();
@@ -658,9 +657,9 @@ mod tests {
                     continue;
                 }
                 prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().to_string())));
-                let (_, span) = &f.fields["id"];
+                let (_, span) = f.fields.get("id").unwrap();
                 prop_assert_eq!(&file.text[span.clone()], id.as_str());
-                let (_, span) = &f.fields["name"];
+                let (_, span) = f.fields.get("name").unwrap();
                 let written = quoted(name);
                 prop_assert_eq!(&file.text[span.clone()], written.as_str());
                 // The row starts on a line of its own.

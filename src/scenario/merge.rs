@@ -1,10 +1,8 @@
 //! Merging a file's own facts over its parent's (`extends`), and the duplicate-fact diagnostic.
 
-use super::{Fact, Meta, Parsed, Scenario};
+use super::{Fact, KeyIndex, Meta, Parsed, Scenario};
 use crate::error::{Problem, SourceFile};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 
 /// A fact whose key an earlier fact of the same file (or of a table the file loads) already has:
 /// a duplicate id, a repeated fact, or (worse) the same fact with conflicting values. Points at
@@ -61,7 +59,7 @@ pub(super) fn duplicate(files: &[SourceFile], first: &Fact, second: &Fact) -> Pr
             second
                 .fields
                 .keys()
-                .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(*k))
+                .filter(|k| !matches!(**k, "note" | "source") && !first.fields.contains_key(k))
                 .map(|k| format!("`{k}` is absent at {line}")),
         )
         .collect();
@@ -160,18 +158,14 @@ pub(super) fn merge(
     if s.facts.is_empty() {
         s.facts = own.facts;
     } else {
-        let mut index: HashMap<(&'static str, Vec<String>), usize> =
-            HashMap::with_capacity(s.facts.len() + own.facts.len());
+        let mut index = KeyIndex::with_capacity(s.facts.len() + own.facts.len());
         for (i, f) in s.facts.iter().enumerate() {
-            index.entry((f.table.name, f.key())).or_insert(i);
+            index.find_or_insert(&s.facts, f, i);
         }
         for fact in own.facts {
-            match index.entry((fact.table.name, fact.key())) {
-                Entry::Occupied(e) => s.facts[*e.get()] = fact,
-                Entry::Vacant(e) => {
-                    e.insert(s.facts.len());
-                    s.facts.push(fact);
-                }
+            match index.find_or_insert(&s.facts, &fact, s.facts.len()) {
+                Some(i) => s.facts[i] = fact,
+                None => s.facts.push(fact),
             }
         }
     }

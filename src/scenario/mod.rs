@@ -46,12 +46,127 @@ impl Val {
     pub fn key_text(&self) -> String {
         match self {
             Val::Str(s) => s.clone(),
-            Val::Num(n) => format!("{n}"),
+            Val::Num(n) => match whole(*n) {
+                Some(i) => i.to_string(),
+                None => format!("{n}"),
+            },
             Val::Bool(b) => b.to_string(),
             Val::Date(d) => d.to_string(),
             Val::List(l) => l.join(","),
             Val::Measure(m) => m.to_string(),
         }
+    }
+}
+
+/// `n` as an integer when `format!("{n}")` would print it as one (years, whole percentages):
+/// formatting an `i64` is several times cheaper than an `f64`.
+fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 1e15 && !(n == 0.0 && n.is_sign_negative())).then_some(n as i64)
+}
+
+/// Feeds a fact's identifying key to a hasher as [`Fact::key`] would spell it, without building
+/// the strings: the same texts hash the same.
+fn hash_key(f: &Fact, h: &mut rustc_hash::FxHasher) {
+    use std::hash::Hasher;
+    /// A number's text, on the stack (the hasher must see each text in one `write`).
+    struct Buf {
+        b: [u8; 40],
+        n: usize,
+        over: bool,
+    }
+    impl std::fmt::Write for Buf {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            match self.b.get_mut(self.n..self.n + s.len()) {
+                Some(dst) => {
+                    dst.copy_from_slice(s.as_bytes());
+                    self.n += s.len();
+                }
+                None => self.over = true,
+            }
+            Ok(())
+        }
+    }
+    h.write(f.table.name.as_bytes());
+    for k in f.table.key {
+        h.write_u8(0xff);
+        match f.get(k) {
+            None => {}
+            Some(Val::Str(s)) => h.write(s.as_bytes()),
+            Some(v @ Val::Num(n)) => {
+                let mut buf = Buf {
+                    b: [0; 40],
+                    n: 0,
+                    over: false,
+                };
+                let _ = match whole(*n) {
+                    Some(i) => std::fmt::Write::write_fmt(&mut buf, format_args!("{i}")),
+                    None => std::fmt::Write::write_fmt(&mut buf, format_args!("{n}")),
+                };
+                match buf.b.get(..buf.n) {
+                    Some(text) if !buf.over => h.write(text),
+                    _ => h.write(v.key_text().as_bytes()),
+                }
+            }
+            Some(v) => h.write(v.key_text().as_bytes()),
+        }
+    }
+}
+
+/// Whether two facts have the same table and the same key texts ([`Fact::key`]), without
+/// allocating for the usual string keys.
+fn same_key(a: &Fact, b: &Fact) -> bool {
+    a.table.name == b.table.name
+        && a.table.key.iter().all(|k| match (a.get(k), b.get(k)) {
+            (Some(Val::Str(x)), Some(Val::Str(y))) => x == y,
+            (x, y) => {
+                x.map(Val::key_text).unwrap_or_default() == y.map(Val::key_text).unwrap_or_default()
+            }
+        })
+}
+
+/// Facts of a list indexed by (table, identifying key): the first fact of each key. Keys are
+/// hashed as text, never built: loading used to allocate a `Vec<String>` per fact for this.
+#[derive(Default)]
+pub(crate) struct KeyIndex {
+    /// Key hash → the latest fact index inserted with that hash.
+    heads: rustc_hash::FxHashMap<u64, usize>,
+    /// Per fact index, the previous fact inserted with the same hash (a collision chain).
+    next: Vec<usize>,
+}
+
+impl KeyIndex {
+    fn hash(f: &Fact) -> u64 {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        hash_key(f, &mut h);
+        h.finish()
+    }
+
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        KeyIndex {
+            heads: rustc_hash::FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            next: Vec::with_capacity(n),
+        }
+    }
+
+    /// The index in `facts` of the indexed fact with `f`'s table and key; if there is none,
+    /// indexes `f` as `facts[i]` (the caller pushes it there next).
+    pub(crate) fn find_or_insert(&mut self, facts: &[Fact], f: &Fact, i: usize) -> Option<usize> {
+        let h = Self::hash(f);
+        let head = self.heads.get(&h).copied();
+        let mut at = head;
+        while let Some(j) = at {
+            if facts.get(j).is_some_and(|g| same_key(g, f)) {
+                return Some(j);
+            }
+            at = self.next.get(j).copied().filter(|&n| n != usize::MAX);
+        }
+        self.heads.insert(h, i);
+        if self.next.len() <= i {
+            self.next.resize(i + 1, usize::MAX);
+        }
+        self.next[i] = head.unwrap_or(usize::MAX);
+        None
     }
 }
 
@@ -62,12 +177,87 @@ pub struct Loc {
     pub span: Range<usize>,
 }
 
+/// A fact's fields by column name, each with the span of its value, in name order. A sorted
+/// vector: a fact has a handful of fields, and a `BTreeMap` allocated a node of eleven slots
+/// (≈ 700 bytes) for each fact.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fields(Vec<(&'static str, (Val, Range<usize>))>);
+
+type FieldEntry = (&'static str, (Val, Range<usize>));
+
+fn entry_parts(e: &FieldEntry) -> (&&'static str, &(Val, Range<usize>)) {
+    (&e.0, &e.1)
+}
+
+impl Fields {
+    pub fn new() -> Self {
+        Fields(Vec::new())
+    }
+
+    pub fn with_capacity(n: usize) -> Self {
+        Fields(Vec::with_capacity(n))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&(Val, Range<usize>)> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets a field, replacing (and returning) one of the same name.
+    pub fn insert(
+        &mut self,
+        key: &'static str,
+        value: (Val, Range<usize>),
+    ) -> Option<(Val, Range<usize>)> {
+        match self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+            Ok(i) => self
+                .0
+                .get_mut(i)
+                .map(|e| std::mem::replace(&mut e.1, value)),
+            Err(i) => {
+                self.0.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The fields in name order.
+    pub fn iter(&self) -> std::iter::Map<std::slice::Iter<'_, FieldEntry>, FieldParts<'_>> {
+        self.0.iter().map(entry_parts as FieldParts<'_>)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &&'static str> + '_ {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+type FieldParts<'a> = fn(&'a FieldEntry) -> (&'a &'static str, &'a (Val, Range<usize>));
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a &'static str, &'a (Val, Range<usize>));
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, FieldEntry>, FieldParts<'a>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One fact: a row of a table, with the place of the row and of each field.
 #[derive(Clone, Debug)]
 pub struct Fact {
     pub table: &'static TableSchema,
     pub loc: Loc,
-    pub fields: BTreeMap<&'static str, (Val, Range<usize>)>,
+    pub fields: Fields,
     /// The citation (its own, or the file's `default_source`).
     pub source: String,
     pub quality: Quality,
@@ -632,12 +822,10 @@ impl Loader {
         if own.loads.is_empty() {
             return;
         }
-        let mut index: HashMap<(&'static str, Vec<String>), usize> = own
-            .facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| ((f.table.name, f.key()), i))
-            .collect();
+        let mut index = KeyIndex::with_capacity(own.facts.len());
+        for (i, f) in own.facts.iter().enumerate() {
+            index.find_or_insert(&own.facts, f, i);
+        }
         for spec in std::mem::take(&mut own.loads) {
             let Some((name, text, key)) = self.fetch_table(own.file, dir, &spec) else {
                 self.complete = false;
@@ -684,13 +872,12 @@ impl Loader {
             if read.lost {
                 self.complete = false;
             }
+            own.facts.reserve(read.facts.len());
             for fact in read.facts {
-                let k = (fact.table.name, fact.key());
-                if let Some(&first) = index.get(&k) {
+                if let Some(first) = index.find_or_insert(&own.facts, &fact, own.facts.len()) {
                     let p = merge::duplicate(&self.files, &own.facts[first], &fact);
                     self.problems.push(p);
                 } else {
-                    index.insert(k, own.facts.len());
                     own.facts.push(fact);
                 }
             }
@@ -755,10 +942,7 @@ impl Loader {
 /// required field could be read, or, for a declaration of a country, mineral or stage, its id.
 /// Such a scenario is only checked, never evaluated; keeping the fact spares the reader a
 /// cascade of "unknown country" problems about a country whose declaration has a typo.
-fn keep_with_problems(
-    schema: &TableSchema,
-    fields: &BTreeMap<&'static str, (Val, Range<usize>)>,
-) -> bool {
+fn keep_with_problems(schema: &TableSchema, fields: &Fields) -> bool {
     schema
         .cols
         .iter()

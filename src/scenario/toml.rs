@@ -10,7 +10,6 @@ use crate::error::{Error, Problem, SourceFile, suggest};
 use ::toml::Spanned;
 use ::toml::de::{DeTable, DeValue};
 use std::collections::BTreeMap;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Parses one TOML file (`fid` its index in the loader's files) into its own content. Problems of
@@ -73,7 +72,7 @@ pub(super) fn parse(
             }
         }
     }
-    let mut keys_seen: HashMap<(&'static str, Vec<String>), usize> = HashMap::new();
+    let mut keys_seen = super::KeyIndex::default();
     for (k, v) in root.iter() {
         let key = k.get_ref().as_ref();
         match key {
@@ -104,13 +103,13 @@ pub(super) fn parse(
                         if let Some(fact) =
                             r.read_fact(schema, row, default_source.as_deref(), default_quality)
                         {
-                            let fkey = (schema.name, fact.key());
-                            if let Some(&first) = keys_seen.get(&fkey) {
+                            if let Some(first) =
+                                keys_seen.find_or_insert(&out.facts, &fact, out.facts.len())
+                            {
                                 let p =
                                     duplicate(std::slice::from_ref(file), &out.facts[first], &fact);
                                 r.problems.push(p);
                             } else {
-                                keys_seen.insert(fkey, out.facts.len());
                                 out.facts.push(fact);
                             }
                         }
@@ -614,7 +613,7 @@ impl<'a> Reader<'a> {
         default_quality: Quality,
     ) -> Option<Fact> {
         let before = self.problems.len();
-        let mut fields = BTreeMap::new();
+        let mut fields = super::Fields::with_capacity(t.len());
         for (k, v) in t.iter() {
             let key = k.get_ref().as_ref();
             let Some(col) = schema.cols.iter().chain(COMMON).find(|c| c.key == key) else {
