@@ -333,42 +333,44 @@ impl Ctx {
                     .sum()
             })
             .unwrap_or(0);
-        let rivals = self.rival.get(&k);
         let owned: i64 = self
-            .ownership
-            .get(&(c, m, s))
-            .map(|v| {
-                v.iter()
-                    .filter(|(o, _, _)| rivals.is_some_and(|r| r.contains(o)))
-                    .map(|(o, p, t)| {
-                        inputs.push((rel::OWNERSHIP, t.clone()));
-                        self.alignment_input(k, *o, inputs);
-                        *p
-                    })
-                    .sum()
+            .rival_stakes(k, m, s, c)
+            .map(|(o, p, t)| {
+                inputs.push((rel::OWNERSHIP, t.clone()));
+                self.alignment_input(k, *o, inputs);
+                *p
             })
-            .unwrap_or(0);
+            .sum();
         let unavailable = committed.max(owned).clamp(0, 10_000);
         let available = (10_000 - unavailable).max(offtake.clamp(0, 10_000));
         muldiv(muldiv(bp, route.0, route.1), available, 10_000)
     }
 
+    /// The stakes in `c`'s output of `m` at `s` held by owners `k` rates a rival.
+    fn rival_stakes(
+        &self,
+        k: Sym,
+        m: Sym,
+        s: Sym,
+        c: Sym,
+    ) -> impl Iterator<Item = &(Sym, i64, Tuple)> {
+        let rivals = self.rival.get(&k);
+        self.ownership
+            .get(&(c, m, s))
+            .into_iter()
+            .flatten()
+            .filter(move |(o, _, _)| rivals.is_some_and(|r| r.contains(o)))
+    }
+
     /// The rival-owned part of `c`'s share, for a supplier `k` does not already count as low.
     fn rival_owned(&self, k: Sym, m: Sym, s: Sym, c: Sym, bp: i64, inputs: &mut Vec<Input>) -> i64 {
-        let rivals = self.rival.get(&k);
         let owned: i64 = self
-            .ownership
-            .get(&(c, m, s))
-            .map(|v| {
-                v.iter()
-                    .filter(|(o, _, _)| rivals.is_some_and(|r| r.contains(o)))
-                    .map(|(_, p, t)| {
-                        inputs.push((rel::OWNERSHIP, t.clone()));
-                        *p
-                    })
-                    .sum()
+            .rival_stakes(k, m, s, c)
+            .map(|(_, p, t)| {
+                inputs.push((rel::OWNERSHIP, t.clone()));
+                *p
             })
-            .unwrap_or(0);
+            .sum();
         muldiv(bp, owned.clamp(0, 10_000), 10_000)
     }
 
