@@ -74,6 +74,16 @@ fn used_columns(facts: &[&Fact]) -> Vec<&'static str> {
     cols
 }
 
+/// The scenario's files as a reader expects them: the extends chain from the root parent down
+/// (files are read child first), then the tables it loads.
+fn files_parent_first(s: &Scenario) -> Vec<&str> {
+    s.chain()
+        .rev()
+        .chain(s.table_files())
+        .map(|f| f.name.as_str())
+        .collect()
+}
+
 pub fn text(s: &Scenario, opts: &Options) -> String {
     let mut out = format!(
         "scenario: {} (reference year {})\n",
@@ -82,14 +92,7 @@ pub fn text(s: &Scenario, opts: &Options) -> String {
     if let Some(label) = &s.meta.label {
         out.push_str(&format!("label: {label}\n"));
     }
-    // Files are read child first; a reader expects the chain from the root parent down.
-    // The extends chain, root parent first, then the tables it loads.
-    let files: Vec<&str> = s
-        .chain()
-        .rev()
-        .chain(s.table_files())
-        .map(|f| f.name.as_str())
-        .collect();
+    let files = files_parent_first(s);
     out.push_str(&format!("files (parent first): {}\n", files.join(" ← ")));
     out.push_str(&format!("{} facts\n", s.facts.len()));
     let header: Vec<String> = ["name", "value", "at"]
@@ -157,13 +160,7 @@ pub fn json(s: &Scenario, opts: &Options) -> String {
             tables.insert(t.name.to_string(), Json::Array(rows));
         }
     }
-    // The extends chain, root parent first, then the tables it loads.
-    let files: Vec<&str> = s
-        .chain()
-        .rev()
-        .chain(s.table_files())
-        .map(|f| f.name.as_str())
-        .collect();
+    let files = files_parent_first(s);
     to_pretty(&json!({
         "scenario": {
             "name": s.meta.name,
