@@ -152,26 +152,20 @@ pub fn parse_cut(facts: &Facts, spec: &str) -> Result<Item, BadCut> {
 
 /// The facts with `cut` made unavailable exactly as a sweep makes them, computed relations
 /// recomputed: the world one line of `lode sweep` holds in.
-pub fn cut_world(facts: &Facts, cut: &[Item]) -> Facts {
-    let mut base = facts.clone();
-    let ctx = Ctx::new(&mut base);
-    let labels: Vec<String> = cut.iter().map(|i| i.label(&base)).collect();
-    cut_with(&base, &ctx, cut.iter().zip(&labels))
+pub fn cut_world(mut facts: Facts, cut: &[Item]) -> Facts {
+    let ctx = Ctx::new(&mut facts);
+    let labels: Vec<String> = cut.iter().map(|i| i.label(&facts)).collect();
+    cut_in(&mut facts, &ctx, cut.iter().zip(&labels));
+    facts
 }
 
-/// `base` with each item cut (labelled for its origin), computed relations recomputed.
-fn cut_with<'a>(
-    base: &Facts,
-    ctx: &Ctx,
-    cut: impl Iterator<Item = (&'a Item, &'a String)>,
-) -> Facts {
-    let mut f = base.clone();
+/// Cuts each item of `f` (labelled for its origin), then recomputes the computed relations.
+fn cut_in<'a>(f: &mut Facts, ctx: &Ctx, cut: impl Iterator<Item = (&'a Item, &'a String)>) {
     for (item, label) in cut {
-        apply(&mut f, item, ctx, label);
+        apply(f, item, ctx, label);
     }
     // Reachable supply and the scores depend on bans, routes and plans: recompute.
-    aggregate::compute(&mut f);
-    f
+    aggregate::compute(f);
 }
 
 /// The relations a sweep compares.
@@ -406,7 +400,8 @@ pub fn sweep(facts: &Facts, target: Target, k: u8, tick: &(dyn Fn() + Sync)) -> 
     let mut disruptions: Vec<Disruption> = combos
         .par_iter()
         .map(|combo| {
-            let f = cut_with(&base, &ctx, combo.iter().map(|&i| (&all[i], &labels[i])));
+            let mut f = base.clone();
+            cut_in(&mut f, &ctx, combo.iter().map(|&i| (&all[i], &labels[i])));
             let model = engine::evaluate(&f);
             let d = assess(
                 &base,

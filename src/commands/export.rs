@@ -1,22 +1,11 @@
 //! `lode export`: write the rules and a scenario's input facts for Soufflé or clingo.
 
-use super::{Outcome, open};
+use super::{Outcome, cannot_write, open};
 use crate::cli::{EvalArgs, ExportTarget};
 use crate::datalog::program;
 use crate::error::Error;
 use crate::export;
 use std::path::Path;
-
-fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::usage(
-        format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            e.to_string().to_lowercase()
-        ),
-        Some("check that the directory exists and is writable".into()),
-    )
-}
 
 /// `--to souffle DIR`: `DIR/rules.dl` and one `.facts` file per input relation.
 /// `--to asp FILE`: one program for clingo (`-` writes it to standard output).
@@ -40,13 +29,13 @@ pub fn export(
                 ));
             }
             let files = export::souffle_facts(prog, &facts)?;
-            std::fs::create_dir_all(out).map_err(|e| io_error(out, &e))?;
+            std::fs::create_dir_all(out).map_err(|e| cannot_write(out, &e))?;
             let rules = out.join("rules.dl");
             std::fs::write(&rules, export::souffle_rules(prog))
-                .map_err(|e| io_error(&rules, &e))?;
+                .map_err(|e| cannot_write(&rules, &e))?;
             for (name, text) in &files {
                 let p = out.join(name);
-                std::fs::write(&p, text).map_err(|e| io_error(&p, &e))?;
+                std::fs::write(&p, text).map_err(|e| cannot_write(&p, &e))?;
             }
             Ok(Outcome::ok(format!(
                 "wrote {}: rules.dl and {} .facts files (run: souffle -F {0} -D OUT {0}/rules.dl)\n",
@@ -68,7 +57,7 @@ pub fn export(
                     Some("name a file, e.g. scenario.lp, or `-` for standard output".into()),
                 ));
             }
-            std::fs::write(out, &text).map_err(|e| io_error(out, &e))?;
+            std::fs::write(out, &text).map_err(|e| cannot_write(out, &e))?;
             Ok(Outcome::ok(format!(
                 "wrote {} (run: clingo {0})\n",
                 out.display()

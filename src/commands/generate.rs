@@ -1,7 +1,7 @@
 //! `lode gen`: write a synthetic, valid scenario of about N facts: one TOML file, or (`--out` a
 //! directory) `scenario.toml` with its sourced tables as CSV files beside it.
 
-use super::Outcome;
+use super::{Outcome, cannot_write};
 use crate::error::Error;
 use std::path::Path;
 
@@ -20,16 +20,7 @@ pub fn generate(facts: usize, seed: u64, out: Option<&Path>) -> Result<Outcome, 
     match out {
         None => Ok(Outcome::ok(text)),
         Some(path) => {
-            std::fs::write(path, &text).map_err(|e| {
-                Error::usage(
-                    format!(
-                        "cannot write `{}`: {}",
-                        path.display(),
-                        e.to_string().to_lowercase()
-                    ),
-                    Some("check that the directory exists and is writable".into()),
-                )
-            })?;
+            std::fs::write(path, &text).map_err(|e| cannot_write(path, &e))?;
             let n = text.lines().filter(|l| l.starts_with("[[")).count();
             Ok(Outcome::ok(format!(
                 "wrote {}: {n} facts, {} bytes\n",
@@ -38,17 +29,6 @@ pub fn generate(facts: usize, seed: u64, out: Option<&Path>) -> Result<Outcome, 
             )))
         }
     }
-}
-
-fn cannot_write(path: &Path, e: &std::io::Error) -> Error {
-    Error::usage(
-        format!(
-            "cannot write `{}`: {}",
-            path.display(),
-            e.to_string().to_lowercase()
-        ),
-        Some("check that the directory exists and is writable".into()),
-    )
 }
 
 /// `dir/scenario.toml` and `dir/<table>.csv`: the same world, its tables in CSV.

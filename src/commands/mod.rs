@@ -213,6 +213,18 @@ pub fn lower_loaded(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts),
     Err(Error::invalid(&name, problems))
 }
 
+/// The error of a file lode was asked to write and could not (exit 2: bad usage).
+pub fn cannot_write(path: &Path, e: &std::io::Error) -> Error {
+    Error::usage(
+        format!(
+            "cannot write `{}`: {}",
+            path.display(),
+            e.to_string().to_lowercase()
+        ),
+        Some("check that the directory exists and is writable".into()),
+    )
+}
+
 /// Makes the `--cut` specs unavailable in lowered facts, as `lode sweep` cuts them.
 pub fn apply_cuts(facts: Facts, specs: &[String]) -> Result<Facts, Error> {
     if specs.is_empty() {
@@ -224,7 +236,7 @@ pub fn apply_cuts(facts: Facts, specs: &[String]) -> Result<Facts, Error> {
             crate::sweep::parse_cut(&facts, s).map_err(|b| Error::usage(b.message, Some(b.hint)))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(crate::sweep::cut_world(&facts, &items))
+    Ok(crate::sweep::cut_world(facts, &items))
 }
 
 /// How to re-ask about the world these arguments name (see [`crate::report::command`]).
