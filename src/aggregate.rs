@@ -35,15 +35,17 @@
 //! - Projections at an initiative's horizon (see [`projections`]).
 
 use crate::datalog::rel;
-use crate::lower::{Facts, Origin};
+use crate::lower::{Facts, InputRef, Origin};
 use crate::model::{Sym, Tuple, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 type Key = (Sym, Sym);
-type Input = (usize, Tuple);
+type Input = InputRef;
 /// Per (country, mineral, stage): (buyer or owner, share, the input tuple).
-type Stakes = BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Tuple)>>;
+type Stakes = BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Input)>>;
+/// One supplier of a world: (country, share, the `Share` tuple when the share is today's).
+type Supplier = (Sym, i64, Option<Input>);
 /// A projected world: shares, extra route capacity, offtakes per (consumer, country), inputs.
 type World = (
     BTreeMap<Sym, i64>,
@@ -85,25 +87,25 @@ fn muldiv(a: i64, b: i64, d: i64) -> i64 {
 
 /// Everything the computed relations read, indexed once.
 struct Ctx {
-    shares: BTreeMap<Key, Vec<(Sym, i64)>>,
-    governance: BTreeMap<Sym, i64>,
+    shares: BTreeMap<Key, Vec<Supplier>>,
+    governance: BTreeMap<Sym, (i64, Input)>,
     aligned: BTreeMap<Sym, BTreeSet<Sym>>,
     low: BTreeMap<Sym, BTreeSet<Sym>>,
     rival: BTreeMap<Sym, BTreeSet<Sym>>,
-    alignment: BTreeMap<(Sym, Sym), Tuple>,
+    alignment: BTreeMap<(Sym, Sym), Input>,
     consumers: BTreeSet<Sym>,
     /// (k, m, s) → (reliance value for the score, the Reliance tuple that applies).
-    reliance: BTreeMap<(Sym, Sym, Sym), (i64, Tuple)>,
+    reliance: BTreeMap<(Sym, Sym, Sym), (i64, Input)>,
     /// (c, m, k) → the Event tuple of a ban in force (and a suspension-free one).
-    bans: BTreeMap<(Sym, Sym, Sym), Tuple>,
+    bans: BTreeMap<(Sym, Sym, Sym), Input>,
     /// (c, m, k) → the Event tuple of a licensing or quota regime in force.
-    throttles: BTreeMap<(Sym, Sym, Sym), Tuple>,
+    throttles: BTreeMap<(Sym, Sym, Sym), Input>,
     landlocked: BTreeSet<Sym>,
-    /// c → [(via, share, Transit tuple, closed?)]
-    routes: BTreeMap<Sym, Vec<(Sym, i64, Tuple, bool)>>,
+    /// c → [(via, share, Transit tuple, the RouteClosed tuple if closed)]
+    routes: BTreeMap<Sym, Vec<(Sym, i64, Input, Option<Input>)>>,
     commitments: Stakes,
     ownership: Stakes,
-    params: BTreeMap<String, (i64, Tuple)>,
+    params: BTreeMap<String, (i64, Input)>,
 }
 
 impl Ctx {
@@ -111,17 +113,20 @@ impl Ctx {
         let syms = &facts.syms;
         let db = &facts.db;
         let word = |w: &str| syms.get(w);
-        let mut shares: BTreeMap<Key, Vec<(Sym, i64)>> = BTreeMap::new();
-        for t in db.rel(rel::SHARE) {
-            shares
-                .entry((t[0].sym(), t[1].sym()))
-                .or_default()
-                .push((t[2].sym(), t[3].num()));
+        let at = |r: usize, i: usize| InputRef::new(r, i);
+        let mut shares: BTreeMap<Key, Vec<Supplier>> = BTreeMap::new();
+        for (i, t) in db.rel(rel::SHARE).iter().enumerate() {
+            shares.entry((t[0].sym(), t[1].sym())).or_default().push((
+                t[2].sym(),
+                t[3].num(),
+                Some(at(rel::SHARE, i)),
+            ));
         }
         let governance = db
             .rel(rel::GOVERNANCE)
             .iter()
-            .map(|t| (t[0].sym(), t[1].num()))
+            .enumerate()
+            .map(|(i, t)| (t[0].sym(), (t[1].num(), at(rel::GOVERNANCE, i))))
             .collect();
         let (ally, partner, neutral, rival_w) = (
             word("ally"),
@@ -133,9 +138,9 @@ impl Ctx {
         let mut low: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
         let mut rival: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
         let mut alignment = BTreeMap::new();
-        for t in db.rel(rel::ALIGNMENT) {
+        for (i, t) in db.rel(rel::ALIGNMENT).iter().enumerate() {
             let (k, c, l) = (t[0].sym(), t[1].sym(), Some(t[2].sym()));
-            alignment.insert((k, c), t.clone());
+            alignment.insert((k, c), at(rel::ALIGNMENT, i));
             if l == ally || l == partner {
                 aligned.entry(k).or_default().insert(c);
             }
@@ -153,7 +158,7 @@ impl Ctx {
         let all = word("all");
         let net_exporter = word("net_exporter");
         let mut reliance = BTreeMap::new();
-        for t in db.rel(rel::RELIANCE) {
+        for (i, t) in db.rel(rel::RELIANCE).iter().enumerate() {
             let (k, m, s) = (t[0].sym(), t[1].sym(), t[2].sym());
             let v = if Some(t[3].sym()) == net_exporter {
                 0
@@ -162,14 +167,16 @@ impl Ctx {
             };
             if Some(s) == all {
                 for &st in &stages {
-                    reliance.entry((k, m, st)).or_insert((v, t.clone()));
+                    reliance
+                        .entry((k, m, st))
+                        .or_insert((v, at(rel::RELIANCE, i)));
                 }
             } else {
-                reliance.insert((k, m, s), (v, t.clone()));
+                reliance.insert((k, m, s), (v, at(rel::RELIANCE, i)));
             }
         }
         // Stage figures replace all-forms ones whichever came first.
-        for t in db.rel(rel::RELIANCE) {
+        for (i, t) in db.rel(rel::RELIANCE).iter().enumerate() {
             let (k, m, s) = (t[0].sym(), t[1].sym(), t[2].sym());
             if Some(s) != all {
                 let v = if Some(t[3].sym()) == net_exporter {
@@ -177,7 +184,7 @@ impl Ctx {
                 } else {
                     t[4].num().clamp(0, 10_000)
                 };
-                reliance.insert((k, m, s), (v, t.clone()));
+                reliance.insert((k, m, s), (v, at(rel::RELIANCE, i)));
             }
         }
         let suspended: BTreeSet<Sym> = db.rel(rel::SUSPENDS).iter().map(|t| t[1].sym()).collect();
@@ -188,7 +195,7 @@ impl Ctx {
         );
         let mut bans = BTreeMap::new();
         let mut throttles = BTreeMap::new();
-        for t in db.rel(rel::EVENT) {
+        for (i, t) in db.rel(rel::EVENT).iter().enumerate() {
             if suspended.contains(&t[0].sym()) {
                 continue;
             }
@@ -202,44 +209,50 @@ impl Ctx {
             };
             for k in targets {
                 if kind == ban {
-                    bans.entry((c, m, k)).or_insert_with(|| t.clone());
+                    bans.entry((c, m, k)).or_insert(at(rel::EVENT, i));
                 } else if kind == lic || kind == quota {
-                    throttles.entry((c, m, k)).or_insert_with(|| t.clone());
+                    throttles.entry((c, m, k)).or_insert(at(rel::EVENT, i));
                 }
             }
         }
         let landlocked = db.rel(rel::LANDLOCKED).iter().map(|t| t[0].sym()).collect();
-        let closed: BTreeSet<(Sym, Sym)> = db
-            .rel(rel::ROUTE_CLOSED)
-            .iter()
-            .map(|t| (t[0].sym(), t[1].sym()))
-            .collect();
-        let mut routes: BTreeMap<Sym, Vec<(Sym, i64, Tuple, bool)>> = BTreeMap::new();
-        for t in db.rel(rel::TRANSIT) {
+        let mut closed: BTreeMap<(Sym, Sym), Input> = BTreeMap::new();
+        for (i, t) in db.rel(rel::ROUTE_CLOSED).iter().enumerate() {
+            closed
+                .entry((t[0].sym(), t[1].sym()))
+                .or_insert(at(rel::ROUTE_CLOSED, i));
+        }
+        let mut routes: BTreeMap<Sym, Vec<(Sym, i64, Input, Option<Input>)>> = BTreeMap::new();
+        for (i, t) in db.rel(rel::TRANSIT).iter().enumerate() {
             let (c, v) = (t[0].sym(), t[1].sym());
-            routes
-                .entry(c)
-                .or_default()
-                .push((v, t[2].num(), t.clone(), closed.contains(&(c, v))));
+            routes.entry(c).or_default().push((
+                v,
+                t[2].num(),
+                at(rel::TRANSIT, i),
+                closed.get(&(c, v)).copied(),
+            ));
         }
-        let mut commitments: Stakes = BTreeMap::new();
-        for t in db.rel(rel::COMMITMENT) {
-            commitments
-                .entry((t[0].sym(), t[1].sym(), t[2].sym()))
-                .or_default()
-                .push((t[3].sym(), t[4].num(), t.clone()));
-        }
-        let mut ownership: Stakes = BTreeMap::new();
-        for t in db.rel(rel::OWNERSHIP) {
-            ownership
-                .entry((t[0].sym(), t[1].sym(), t[2].sym()))
-                .or_default()
-                .push((t[3].sym(), t[4].num(), t.clone()));
-        }
+        let stakes = |relation: usize| {
+            let mut out: Stakes = BTreeMap::new();
+            for (i, t) in db.rel(relation).iter().enumerate() {
+                out.entry((t[0].sym(), t[1].sym(), t[2].sym()))
+                    .or_default()
+                    .push((t[3].sym(), t[4].num(), at(relation, i)));
+            }
+            out
+        };
+        let commitments = stakes(rel::COMMITMENT);
+        let ownership = stakes(rel::OWNERSHIP);
         let params = db
             .rel(rel::PARAM)
             .iter()
-            .map(|t| (syms.name(t[0].sym()).to_string(), (t[1].num(), t.clone())))
+            .enumerate()
+            .map(|(i, t)| {
+                (
+                    syms.name(t[0].sym()).to_string(),
+                    (t[1].num(), at(rel::PARAM, i)),
+                )
+            })
             .collect();
         Ctx {
             shares,
@@ -262,9 +275,9 @@ impl Ctx {
 
     fn param(&self, name: &str, inputs: &mut Vec<Input>) -> i64 {
         match self.params.get(name) {
-            Some((v, t)) => {
-                inputs.push((rel::PARAM, t.clone()));
-                *v
+            Some(&(v, t)) => {
+                inputs.push(t);
+                v
             }
             None => crate::params::spec(name)
                 .map_or(0, |p| crate::params::to_rule_value(name, p.default)),
@@ -276,8 +289,8 @@ impl Ctx {
     }
 
     fn alignment_input(&self, k: Sym, c: Sym, inputs: &mut Vec<Input>) {
-        if let Some(t) = self.alignment.get(&(k, c)) {
-            inputs.push((rel::ALIGNMENT, t.clone()));
+        if let Some(&t) = self.alignment.get(&(k, c)) {
+            inputs.push(t);
         }
     }
 
@@ -300,8 +313,8 @@ impl Ctx {
         if c == k {
             return bp;
         }
-        if let Some(t) = self.bans.get(&(c, m, k)) {
-            inputs.push((rel::EVENT, t.clone()));
+        if let Some(&t) = self.bans.get(&(c, m, k)) {
+            inputs.push(t);
             return 0;
         }
         let mut route = (10_000i64, 10_000i64);
@@ -309,12 +322,15 @@ impl Ctx {
             && let Some(rs) = self.routes.get(&c)
         {
             let total: i64 = rs.iter().map(|r| r.1).sum();
-            let open: i64 = rs.iter().filter(|r| !r.3).map(|r| r.1).sum::<i64>() + extra_route;
-            for (v, _, t, closed) in rs {
-                inputs.push((rel::TRANSIT, t.clone()));
-                if *closed {
-                    inputs.push((rel::ROUTE_CLOSED, t2(Value::Sym(c), Value::Sym(*v))));
-                }
+            let open: i64 = rs
+                .iter()
+                .filter(|r| r.3.is_none())
+                .map(|r| r.1)
+                .sum::<i64>()
+                + extra_route;
+            for &(_, _, t, closed) in rs {
+                inputs.push(t);
+                inputs.extend(closed);
             }
             if total > 0 {
                 route = (open.min(total), total);
@@ -326,19 +342,19 @@ impl Ctx {
             .map(|v| {
                 v.iter()
                     .filter(|(to, _, _)| *to != k)
-                    .map(|(_, p, t)| {
-                        inputs.push((rel::COMMITMENT, t.clone()));
-                        *p
+                    .map(|&(_, p, t)| {
+                        inputs.push(t);
+                        p
                     })
                     .sum()
             })
             .unwrap_or(0);
         let owned: i64 = self
             .rival_stakes(k, m, s, c)
-            .map(|(o, p, t)| {
-                inputs.push((rel::OWNERSHIP, t.clone()));
-                self.alignment_input(k, *o, inputs);
-                *p
+            .map(|&(o, p, t)| {
+                inputs.push(t);
+                self.alignment_input(k, o, inputs);
+                p
             })
             .sum();
         let unavailable = committed.max(owned).clamp(0, 10_000);
@@ -353,7 +369,7 @@ impl Ctx {
         m: Sym,
         s: Sym,
         c: Sym,
-    ) -> impl Iterator<Item = &(Sym, i64, Tuple)> {
+    ) -> impl Iterator<Item = &(Sym, i64, Input)> {
         let rivals = self.rival.get(&k);
         self.ownership
             .get(&(c, m, s))
@@ -366,9 +382,9 @@ impl Ctx {
     fn rival_owned(&self, k: Sym, m: Sym, s: Sym, c: Sym, bp: i64, inputs: &mut Vec<Input>) -> i64 {
         let owned: i64 = self
             .rival_stakes(k, m, s, c)
-            .map(|(_, p, t)| {
-                inputs.push((rel::OWNERSHIP, t.clone()));
-                *p
+            .map(|&(_, p, t)| {
+                inputs.push(t);
+                p
             })
             .sum();
         muldiv(bp, owned.clamp(0, 10_000), 10_000)
@@ -381,17 +397,14 @@ impl Ctx {
         k: Sym,
         m: Sym,
         s: Sym,
-        world: &[(Sym, i64)],
+        world: &[Supplier],
         extra_route: &BTreeMap<Sym, i64>,
         offtake: &BTreeMap<Sym, i64>,
     ) -> Supply {
         let mut out = Supply::default();
         let low = self.low.get(&k);
-        for &(c, bp) in world {
-            let mut inp = vec![(
-                rel::SHARE,
-                t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
-            )];
+        for &(c, bp, share) in world {
+            let mut inp: Vec<Input> = share.into_iter().collect();
             let r = self.reach(
                 k,
                 m,
@@ -415,11 +428,11 @@ impl Ctx {
             }
             if self.bans.contains_key(&(c, m, k)) {
                 out.banned += bp;
-            } else if let Some(t) = self.throttles.get(&(c, m, k)) {
+            } else if let Some(&t) = self.throttles.get(&(c, m, k)) {
                 out.licensed += bp;
-                inp.push((rel::EVENT, t.clone()));
+                inp.push(t);
             }
-            out.inputs.extend(inp.iter().cloned());
+            out.inputs.extend(inp.iter().copied());
             out.per_supplier.push((c, r, inp));
         }
         out
@@ -427,8 +440,8 @@ impl Ctx {
 
     /// The supply-risk score (0–10,000) and its inputs.
     fn score(&self, k: Sym, m: Sym, s: Sym, sup: &Supply, h: i64) -> Option<(i64, Vec<Input>)> {
-        let (rho, rt) = self.reliance.get(&(k, m, s))?;
-        let mut inputs = vec![(rel::RELIANCE, rt.clone())];
+        let &(rho, rt) = self.reliance.get(&(k, m, s))?;
+        let mut inputs = vec![rt];
         let ws = self.param("score_weight_supply", &mut inputs);
         let wc = self.param("score_weight_concentration", &mut inputs);
         let wk = self.param("score_weight_controls", &mut inputs);
@@ -444,7 +457,7 @@ impl Ctx {
         } else {
             0
         } as i64;
-        Some((muldiv(*rho, mix, 10_000), inputs))
+        Some((muldiv(rho, mix, 10_000), inputs))
     }
 }
 
@@ -464,12 +477,7 @@ const SCORE_FORMULA: &str = "score = reliance · (w_supply·(1 − reachable ali
 /// Recomputes every computed relation from the input tuples.
 pub fn compute(facts: &mut Facts) {
     let ctx = Ctx::read(facts);
-    let share_tuple = |m: Sym, s: Sym, c: Sym, bp: i64| -> Input {
-        (
-            rel::SHARE,
-            t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
-        )
-    };
+    let at = InputRef::new;
 
     let mut hhis = Vec::new();
     let mut wgis = Vec::new();
@@ -483,24 +491,21 @@ pub fn compute(facts: &mut Facts) {
     let mut score_out = Vec::new();
     let none = BTreeMap::new();
     for (&(m, s), shares) in &ctx.shares {
-        let inputs: Vec<Input> = shares
-            .iter()
-            .map(|&(c, bp)| share_tuple(m, s, c, bp))
-            .collect();
-        let h = hhi(shares.iter().map(|&(_, bp)| bp));
-        let hhi_tuple = t3(Value::Sym(m), Value::Sym(s), Value::Num(h));
+        let inputs: Arc<[Input]> = shares.iter().filter_map(|x| x.2).collect();
+        let h = hhi(shares.iter().map(|&(_, bp, _)| bp));
+        let hhi_ref = at(rel::HHI, hhis.len());
         hhis.push((
-            hhi_tuple.clone(),
+            t3(Value::Sym(m), Value::Sym(s), Value::Num(h)),
             computed("HHI = Σ share², shares in percent", inputs.clone()),
         ));
         let mut wgi_inputs = Vec::new();
         let mut x = 0.0f64;
-        for &(c, bp) in shares {
-            if let Some(&g) = ctx.governance.get(&c) {
+        for &(c, bp, share) in shares {
+            if let Some(&(g, gt)) = ctx.governance.get(&c) {
                 let frac = bp as f64 / 10_000.0;
                 x += frac * frac * 10.0 * (1.0 - g as f64 / 10_000.0);
-                wgi_inputs.push(share_tuple(m, s, c, bp));
-                wgi_inputs.push((rel::GOVERNANCE, t2(Value::Sym(c), Value::Num(g))));
+                wgi_inputs.extend(share);
+                wgi_inputs.push(gt);
             }
         }
         wgis.push((
@@ -514,8 +519,8 @@ pub fn compute(facts: &mut Facts) {
                 wgi_inputs,
             ),
         ));
-        let max = shares.iter().map(|&(_, bp)| bp).max().unwrap_or(0);
-        for &(c, bp) in shares.iter().filter(|&&(_, bp)| bp == max) {
+        let max = shares.iter().map(|&(_, bp, _)| bp).max().unwrap_or(0);
+        for &(c, bp, _) in shares.iter().filter(|&&(_, bp, _)| bp == max) {
             tops.push((
                 t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
                 computed("the largest share of this mineral × stage", inputs.clone()),
@@ -524,10 +529,10 @@ pub fn compute(facts: &mut Facts) {
         for &k in &ctx.consumers {
             let mut sum = 0;
             let mut used = Vec::new();
-            for &(c, bp) in shares {
+            for &(c, bp, share) in shares {
                 if ctx.is_aligned(k, c) {
                     sum += bp;
-                    used.push(share_tuple(m, s, c, bp));
+                    used.extend(share);
                     ctx.alignment_input(k, c, &mut used);
                 }
             }
@@ -540,24 +545,15 @@ pub fn compute(facts: &mut Facts) {
                 ),
             ));
             let mut sup = ctx.supply(k, m, s, shares, &none, &none);
-            for (c, r, inp) in &sup.per_supplier {
+            let mut reach_inputs = Vec::with_capacity(sup.per_supplier.len());
+            let mut aligned_inputs = Vec::new();
+            for (c, r, inp) in std::mem::take(&mut sup.per_supplier) {
+                let this = at(rel::REACH, reach_out.len());
+                reach_inputs.push(this);
+                if ctx.is_aligned(k, c) {
+                    aligned_inputs.push(this);
+                }
                 reach_out.push((
-                    Box::new([
-                        Value::Sym(k),
-                        Value::Sym(m),
-                        Value::Sym(s),
-                        Value::Sym(*c),
-                        Value::Num(*r),
-                    ]) as Tuple,
-                    computed(
-                        "reach = share × open route capacity × (1 − max(committed to other buyers, owned by rivals)); 0 under a ban or when isolated; all of the consumer's own output",
-                        inp.clone(),
-                    ),
-                ));
-            }
-            let reach_tuple = |c: Sym, r: i64| -> Input {
-                (
-                    rel::REACH,
                     Box::new([
                         Value::Sym(k),
                         Value::Sym(m),
@@ -565,26 +561,19 @@ pub fn compute(facts: &mut Facts) {
                         Value::Sym(c),
                         Value::Num(r),
                     ]) as Tuple,
-                )
-            };
-            let reach_inputs: Vec<Input> = sup
-                .per_supplier
-                .iter()
-                .map(|(c, r, _)| reach_tuple(*c, *r))
-                .collect();
-            let aligned_inputs: Vec<Input> = sup
-                .per_supplier
-                .iter()
-                .filter(|(c, _, _)| ctx.is_aligned(k, *c))
-                .map(|(c, r, _)| reach_tuple(*c, *r))
-                .collect();
+                    computed(
+                        "reach = share × open route capacity × (1 − max(committed to other buyers, owned by rivals)); 0 under a ban or when isolated; all of the consumer's own output",
+                        inp,
+                    ),
+                ));
+            }
             reachable_out.push((
                 key(sup.reachable),
                 computed("Σ reach over every supplier", reach_inputs),
             ));
-            let ra_tuple = key(sup.aligned);
+            let ra_ref = at(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out.len());
             reach_aligned_out.push((
-                ra_tuple.clone(),
+                key(sup.aligned),
                 computed(
                     "Σ reach over the consumer itself and the countries it rates ally or partner",
                     aligned_inputs,
@@ -607,9 +596,14 @@ pub fn compute(facts: &mut Facts) {
                 ),
             ));
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
-                inp.push((rel::REACHABLE_ALIGNED_SUPPLY, ra_tuple));
-                inp.push((rel::HHI, hhi_tuple.clone()));
-                inp.extend(sup_inputs.iter().filter(|(r, _)| *r == rel::EVENT).cloned());
+                inp.push(ra_ref);
+                inp.push(hhi_ref);
+                inp.extend(
+                    sup_inputs
+                        .iter()
+                        .filter(|r| r.rel as usize == rel::EVENT)
+                        .copied(),
+                );
                 score_out.push((key(x), computed(SCORE_FORMULA, inp)));
             }
         }
@@ -659,13 +653,15 @@ fn lever_of(kind: &str) -> &'static str {
     }
 }
 
-/// The tuples of a relation keyed by their first field (an initiative id: one tuple each).
-fn by_first(facts: &Facts, relation: usize) -> BTreeMap<Sym, Tuple> {
+/// The tuples of a relation keyed by their first field (an initiative id: one tuple each),
+/// with their references.
+fn by_first(facts: &Facts, relation: usize) -> BTreeMap<Sym, (&[Value], Input)> {
     facts
         .db
         .rel(relation)
         .iter()
-        .map(|t| (t[0].sym(), t.clone()))
+        .enumerate()
+        .map(|(i, t)| (t[0].sym(), (&t[..], InputRef::new(relation, i))))
         .collect()
 }
 
@@ -697,27 +693,26 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         members.entry(t[0].sym()).or_default().insert(t[1].sym());
     }
     let mut inits: Vec<Init> = Vec::new();
-    for t in facts.db.rel(rel::INITIATIVE) {
+    for (n, t) in facts.db.rel(rel::INITIATIVE).iter().enumerate() {
         let id = t[0].sym();
-        let Some(plan) = plans.get(&id) else { continue };
+        let Some(&(plan, plan_ref)) = plans.get(&id) else {
+            continue;
+        };
         if Some(plan[3].sym()) == failed {
             continue;
         }
-        let mut inputs = vec![
-            (rel::INITIATIVE, t.clone()),
-            (rel::INITIATIVE_PLAN, plan.clone()),
-        ];
-        let offtake = offtakes.get(&id).map_or(0, |o| {
-            inputs.push((rel::INITIATIVE_OFFTAKE, o.clone()));
+        let mut inputs = vec![InputRef::new(rel::INITIATIVE, n), plan_ref];
+        let offtake = offtakes.get(&id).map_or(0, |&(o, r)| {
+            inputs.push(r);
             o[1].num()
         });
-        let route = routes.get(&id).map(|r| {
-            inputs.push((rel::INITIATIVE_ROUTE, r.clone()));
-            (r[1].sym(), r[2].num())
+        let route = routes.get(&id).map(|&(o, r)| {
+            inputs.push(r);
+            (o[1].sym(), o[2].num())
         });
-        let yrs = years.get(&id).map_or(0, |y| {
-            inputs.push((rel::INITIATIVE_YEARS_SAVED, y.clone()));
-            y[1].num()
+        let yrs = years.get(&id).map_or(0, |&(o, r)| {
+            inputs.push(r);
+            o[1].num()
         });
         inits.push(Init {
             id,
@@ -757,7 +752,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                     && y.start <= j.horizon
             })
             .map(|y| {
-                inp.extend(y.inputs.iter().cloned());
+                inp.extend(y.inputs.iter().copied());
                 y.years.max(0)
             })
             .sum();
@@ -791,18 +786,16 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         // The world at i's horizon, with (true) and without (false) i.
         let world = |with: bool| -> World {
             let mut inputs: Vec<Input> = pinputs.clone();
-            let mut w: BTreeMap<Sym, i64> = ctx
-                .shares
-                .get(&(m, s))
-                .map(|v| v.iter().copied().collect())
-                .unwrap_or_default();
-            for (&c, &bp) in &w {
-                inputs.push((
-                    rel::SHARE,
-                    t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
-                ));
-            }
-            inputs.extend(i.inputs.iter().cloned());
+            let today = ctx.shares.get(&(m, s)).map_or(&[][..], Vec::as_slice);
+            let mut w: BTreeMap<Sym, i64> = today.iter().map(|&(c, bp, _)| (c, bp)).collect();
+            // In country order, as the world's shares are listed.
+            let mut share_refs: Vec<(Sym, Input)> = today
+                .iter()
+                .filter_map(|&(c, _, r)| Some((c, r?)))
+                .collect();
+            share_refs.sort_by_key(|&(c, _)| c);
+            inputs.extend(share_refs.into_iter().map(|(_, r)| r));
+            inputs.extend(i.inputs.iter().copied());
             let mut added = 0i64;
             let mut extra_route: BTreeMap<Sym, i64> = BTreeMap::new();
             let mut offtake: BTreeMap<(Sym, Sym), i64> = BTreeMap::new();
@@ -819,7 +812,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                                 && c.mineral == j.mineral
                                 && c.country == j.country
                         })
-                        .inspect(|c| inputs.extend(c.inputs.iter().cloned()))
+                        .inspect(|c| inputs.extend(c.inputs.iter().copied()))
                         .count() as i64;
                     let base = if active.contains(&Some(j.status)) {
                         conf_active
@@ -830,13 +823,13 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                     let cap = muldiv(j.capacity, conf, 10_000);
                     *w.entry(j.country).or_insert(0) += cap;
                     added += cap;
-                    inputs.extend(j.inputs.iter().cloned());
+                    inputs.extend(j.inputs.iter().copied());
                 }
                 if let Some((_, r)) = j.route
                     && syms.name(j.kind) == "infrastructure_investment"
                 {
                     *extra_route.entry(j.country).or_insert(0) += r;
-                    inputs.extend(j.inputs.iter().cloned());
+                    inputs.extend(j.inputs.iter().copied());
                 }
                 if j.offtake > 0
                     && j.mineral == m
@@ -847,7 +840,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                         let e = offtake.entry((k, j.country)).or_insert(0);
                         *e = (*e).max(j.offtake);
                     }
-                    inputs.extend(j.inputs.iter().cloned());
+                    inputs.extend(j.inputs.iter().copied());
                 }
             }
             let total = 10_000 + added;
@@ -896,8 +889,8 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                     .map(|((_, c), v)| (*c, *v))
                     .collect()
             };
-            let world_v: Vec<(Sym, i64)> = scaled.iter().map(|(&c, &b)| (c, b)).collect();
-            let world_v0: Vec<(Sym, i64)> = scaled0.iter().map(|(&c, &b)| (c, b)).collect();
+            let world_v: Vec<Supplier> = scaled.iter().map(|(&c, &b)| (c, b, None)).collect();
+            let world_v0: Vec<Supplier> = scaled0.iter().map(|(&c, &b)| (c, b, None)).collect();
             let sup = ctx.supply(k, m, s, &world_v, &extra_route, &for_k(&offtake));
             let sup0 = ctx.supply(k, m, s, &world_v0, &extra_route0, &for_k(&offtake0));
             let row = |v: i64| t3(Value::Sym(k), Value::Sym(i.id), Value::Num(v));
@@ -905,11 +898,11 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             reach_aligned_without.push((row(sup0.aligned), origin0.clone()));
             low_out.push((row(sup.low), origin.clone()));
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
-                inp.extend(inputs.iter().cloned());
+                inp.extend(inputs.iter().copied());
                 score_out.push((row(x), computed(SCORE_FORMULA, inp)));
             }
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup0, h0) {
-                inp.extend(inputs0.iter().cloned());
+                inp.extend(inputs0.iter().copied());
                 score_without.push((row(x), computed(SCORE_FORMULA, inp)));
             }
         }

@@ -733,7 +733,10 @@ impl<'a> Explainer<'a> {
             }
             let inputs = inputs
                 .iter()
-                .map(|(r, t)| self.input_proof(*r, t.clone(), level + 1, depth))
+                .filter_map(|&r| {
+                    let t = self.facts.input(r)?.clone();
+                    Some(self.input_proof(r.rel as usize, t, level + 1, depth))
+                })
                 .collect();
             proof.step = Step::Computed {
                 formula: formula.to_string(),

@@ -21,14 +21,35 @@ pub enum Origin {
     Fact(usize),
     /// A parameter: from the scenario file, from `--set`, or the default.
     Param { name: String, from: ParamFrom },
-    /// Computed in Rust before evaluation from the listed input tuples. The list is shared
-    /// (`Arc`) by the computed tuples that rest on the same inputs; the formula is a constant.
+    /// Computed in Rust before evaluation from the listed tuples (references into
+    /// [`Facts::db`], see [`InputRef`]). The list is shared (`Arc`) by the computed tuples that
+    /// rest on the same inputs; the formula is a constant.
     Computed {
         formula: &'static str,
-        inputs: std::sync::Arc<[(usize, Tuple)]>,
+        inputs: std::sync::Arc<[InputRef]>,
     },
     /// Added by a sweep or what-if cut, not by any file.
     Cut { what: String },
+}
+
+/// A tuple of [`Facts::db`] by position: `db.rel(rel)[index]`. A computed tuple names its inputs
+/// this way rather than by copies (at 10⁵ facts the copies were half the heap). Positions stay
+/// valid because input relations are only appended to or edited in place after lowering, and
+/// computed relations are replaced all at once by `aggregate::compute`, which numbers the
+/// tuples it refers to as it pushes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InputRef {
+    pub rel: u32,
+    pub index: u32,
+}
+
+impl InputRef {
+    pub fn new(rel: usize, index: usize) -> Self {
+        InputRef {
+            rel: rel as u32,
+            index: index as u32,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +114,11 @@ impl Facts {
 
     pub fn sym(&self, s: &str) -> Option<Sym> {
         self.syms.get(s)
+    }
+
+    /// The tuple an [`InputRef`] names (`None` only for a reference from a stale origin).
+    pub fn input(&self, r: InputRef) -> Option<&Tuple> {
+        self.db.rel(r.rel as usize).get(r.index as usize)
     }
 }
 
