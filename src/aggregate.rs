@@ -44,6 +44,8 @@ type Key = (Sym, Sym);
 type Input = InputRef;
 /// Per (country, mineral, stage): (buyer or owner, share, the input tuple).
 type Stakes = BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Input)>>;
+/// A landlocked country's route: (via, share, the Transit tuple, the RouteClosed tuple if closed).
+type Route = (Sym, i64, Input, Option<Input>);
 /// One supplier of a world: (country, share, the `Share` tuple when the share is today's).
 type Supplier = (Sym, i64, Option<Input>);
 /// A projected world: shares, extra route capacity, offtakes per (consumer, country), inputs.
@@ -101,8 +103,7 @@ struct Ctx {
     /// (c, m, k) → the Event tuple of a licensing or quota regime in force.
     throttles: BTreeMap<(Sym, Sym, Sym), Input>,
     landlocked: BTreeSet<Sym>,
-    /// c → [(via, share, Transit tuple, the RouteClosed tuple if closed)]
-    routes: BTreeMap<Sym, Vec<(Sym, i64, Input, Option<Input>)>>,
+    routes: BTreeMap<Sym, Vec<Route>>,
     commitments: Stakes,
     ownership: Stakes,
     params: BTreeMap<String, (i64, Input)>,
@@ -222,7 +223,7 @@ impl Ctx {
                 .entry((t[0].sym(), t[1].sym()))
                 .or_insert(at(rel::ROUTE_CLOSED, i));
         }
-        let mut routes: BTreeMap<Sym, Vec<(Sym, i64, Input, Option<Input>)>> = BTreeMap::new();
+        let mut routes: BTreeMap<Sym, Vec<Route>> = BTreeMap::new();
         for (i, t) in db.rel(rel::TRANSIT).iter().enumerate() {
             let (c, v) = (t[0].sym(), t[1].sym());
             routes.entry(c).or_default().push((
