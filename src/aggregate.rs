@@ -620,6 +620,8 @@ pub fn compute(facts: &mut Facts) {
     facts.set(rel::LICENSED_SUPPLY, licensed_out);
     facts.set(rel::SUPPLY_RISK, score_out);
     projections(facts, &ctx);
+    // Every relation in reading order, so evaluations need not sort the inputs.
+    facts.sort();
 }
 
 /// A live initiative, as the projections read it.

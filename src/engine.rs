@@ -19,13 +19,18 @@ pub struct Model {
 /// firing, in the order of `Rule::vars`.
 pub type Firings = Vec<Vec<Tuple>>;
 
+/// The model's database: the derived relations sorted, and a copy of the input relations, which
+/// [`Facts::sort`] (the end of every `aggregate::compute`) left sorted already.
 fn merge_inputs(facts: &Facts, mut derived: Database) -> Database {
+    let ranks = facts.syms.ranks();
     for (i, r) in program().relations.iter().enumerate() {
+        let tuples = derived.rel_mut(i);
         if r.input {
-            derived.set(i, facts.db.rel(i).to_vec());
+            *tuples = facts.db.rel(i).to_vec();
         }
+        ranks.sort(tuples);
+        tuples.dedup();
     }
-    derived.sort(&facts.syms);
     derived
 }
 

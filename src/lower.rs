@@ -116,6 +116,55 @@ impl Facts {
         self.syms.get(s)
     }
 
+    /// Sorts every relation by what a reader sees ([`crate::model::Ranks`]; equal tuples keep
+    /// their order), moving each origin with its tuple and renumbering the [`InputRef`]s the
+    /// computed tuples hold. `aggregate::compute` ends with it, so an evaluation takes the
+    /// input relations as they are instead of sorting them again.
+    pub fn sort(&mut self) {
+        let ranks = self.syms.ranks();
+        // Per relation, the new position of each old one (`None`: the relation did not move).
+        let mut moved: Vec<Option<Vec<u32>>> = vec![None; self.db.len()];
+        for (r, slot) in moved.iter_mut().enumerate() {
+            let tuples = self.db.rel(r);
+            if ranks.is_sorted(tuples) {
+                continue;
+            }
+            let order = ranks.order(tuples);
+            let mut new_of = vec![0u32; order.len()];
+            for (new, &old) in order.iter().enumerate() {
+                new_of[old as usize] = new as u32;
+            }
+            crate::model::permute(self.db.rel_mut(r), &order);
+            if let Some(os) = self.origins.get_mut(r) {
+                crate::model::permute(os, &order);
+            }
+            *slot = Some(new_of);
+        }
+        if moved.iter().all(Option::is_none) {
+            return;
+        }
+        let renumber = |r: &InputRef| match moved.get(r.rel as usize) {
+            Some(Some(new_of)) => InputRef {
+                rel: r.rel,
+                index: new_of.get(r.index as usize).copied().unwrap_or(r.index),
+            },
+            _ => *r,
+        };
+        // A list shared by several tuples is renumbered once and stays shared; the old list is
+        // kept alive beside its replacement so its address cannot be reused while in the map.
+        type Shared = std::sync::Arc<[InputRef]>;
+        let mut done: FxHashMap<*const InputRef, (Shared, Shared)> = FxHashMap::default();
+        for origin in self.origins.iter_mut().flatten() {
+            if let Origin::Computed { inputs, .. } = origin {
+                let key = inputs.as_ptr();
+                let (_, new) = done.entry(key).or_insert_with(|| {
+                    (inputs.clone(), inputs.iter().map(renumber).collect())
+                });
+                *inputs = new.clone();
+            }
+        }
+    }
+
     /// The tuple an [`InputRef`] names (`None` only for a reference from a stale origin).
     pub fn input(&self, r: InputRef) -> Option<&Tuple> {
         self.db.rel(r.rel as usize).get(r.index as usize)

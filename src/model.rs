@@ -141,47 +141,76 @@ impl Ranks<'_> {
         cmp_tuples_by(a, b, |x, y| self.cmp_values(x, y))
     }
 
-    /// Sorts tuples in [`Ranks::cmp_tuples`] order.
+    /// Sorts tuples in [`Ranks::cmp_tuples`] order (equal tuples keep their order).
+    pub fn sort(&self, tuples: &mut Vec<Tuple>) {
+        if self.is_sorted(tuples) {
+            return;
+        }
+        let order = self.order(tuples);
+        permute(tuples, &order);
+    }
+
+    /// Whether `tuples` are already in [`Ranks::cmp_tuples`] order.
+    pub fn is_sorted(&self, tuples: &[Tuple]) -> bool {
+        tuples
+            .windows(2)
+            .all(|w| self.cmp_tuples(&w[0], &w[1]).is_le())
+    }
+
+    /// The positions of `tuples` in [`Ranks::cmp_tuples`] order; equal tuples keep their order.
     ///
     /// When every tuple has the same arity (at most [`KEY_WIDTH`]) and each column holds one kind
     /// of value (always so for a relation of the program), each tuple gets a key of integers —
     /// a symbol's rank, or a number with its sign bit flipped so unsigned order is signed order —
     /// and the keys are sorted: one pass over the tuples instead of a pointer chase per
-    /// comparison. Keys are equal only for equal tuples, so an unstable sort is exact.
-    pub fn sort(&self, tuples: &mut Vec<Tuple>) {
-        let Some(first) = tuples.first() else {
-            return;
-        };
-        let arity = first.len();
-        let sym_col: Vec<bool> = first.iter().map(|v| matches!(v, Value::Sym(_))).collect();
-        let keyable = arity <= KEY_WIDTH
-            && tuples.iter().all(|t| {
-                t.len() == arity
-                    && t.iter().zip(&sym_col).all(|(v, &is_sym)| match v {
-                        Value::Sym(s) => is_sym && (s.0 as usize) < self.rank.len(),
-                        Value::Num(_) => !is_sym,
-                    })
-            });
-        if !keyable {
-            tuples.sort_by(|a, b| self.cmp_tuples(a, b));
-            return;
+    /// comparison.
+    pub fn order(&self, tuples: &[Tuple]) -> Vec<u32> {
+        match tuples.first().map_or(0, |t| t.len()) {
+            1 => self.order_keyed::<1>(tuples),
+            2 => self.order_keyed::<2>(tuples),
+            3 => self.order_keyed::<3>(tuples),
+            4 => self.order_keyed::<4>(tuples),
+            5 => self.order_keyed::<5>(tuples),
+            6 => self.order_keyed::<6>(tuples),
+            _ => None,
         }
-        let mut keyed: Vec<([u64; KEY_WIDTH], Tuple)> = std::mem::take(tuples)
-            .into_iter()
-            .map(|t| {
-                let mut key = [0u64; KEY_WIDTH];
-                for (k, v) in key.iter_mut().zip(t.iter()) {
-                    *k = match v {
-                        Value::Sym(s) => u64::from(self.rank[s.0 as usize]),
-                        Value::Num(n) => (*n as u64) ^ (1 << 63),
-                    };
-                }
-                (key, t)
-            })
-            .collect();
-        keyed.sort_unstable_by_key(|k| k.0);
-        tuples.extend(keyed.into_iter().map(|(_, t)| t));
+        .unwrap_or_else(|| {
+            let mut idx: Vec<u32> = (0..tuples.len() as u32).collect();
+            idx.sort_by(|&a, &b| self.cmp_tuples(&tuples[a as usize], &tuples[b as usize]));
+            idx
+        })
     }
+
+    /// [`Ranks::order`] by integer keys of width `W`, or `None` if some tuple has another arity
+    /// or a column mixes symbols and numbers.
+    fn order_keyed<const W: usize>(&self, tuples: &[Tuple]) -> Option<Vec<u32>> {
+        let first = tuples.first()?;
+        let sym_col: Vec<bool> = first.iter().map(|v| matches!(v, Value::Sym(_))).collect();
+        let mut keyed: Vec<([u64; W], u32)> = Vec::with_capacity(tuples.len());
+        for (i, t) in tuples.iter().enumerate() {
+            if t.len() != W {
+                return None;
+            }
+            let mut key = [0u64; W];
+            for ((k, v), &is_sym) in key.iter_mut().zip(t.iter()).zip(&sym_col) {
+                *k = match v {
+                    Value::Sym(s) if is_sym => u64::from(*self.rank.get(s.0 as usize)?),
+                    Value::Num(n) if !is_sym => (*n as u64) ^ (1 << 63),
+                    _ => return None,
+                };
+            }
+            keyed.push((key, i as u32));
+        }
+        // Keys and positions together are unique, so an unstable sort is exact and stable.
+        keyed.sort_unstable();
+        Some(keyed.into_iter().map(|(_, i)| i).collect())
+    }
+}
+
+/// Reorders `items` so that `items[new] = old items[order[new]]`.
+pub fn permute<T>(items: &mut Vec<T>, order: &[u32]) {
+    let mut old: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.iter().filter_map(|&i| old.get_mut(i as usize)?.take()));
 }
 
 /// The widest tuple [`Ranks::sort`] sorts by integer keys; wider ones are compared value by value.
