@@ -927,6 +927,51 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
 #[cfg(test)]
 mod tests {
     use super::{hhi, muldiv};
+    use crate::datalog::rel;
+    use crate::lower::{self, Origin};
+    use crate::scenario::{self, BASELINE_NAME, BASELINE_TEXT};
+
+    /// After lowering (and so after `Facts::sort` moved the tuples), every reference a computed
+    /// tuple holds still names the tuple it was computed from.
+    #[test]
+    fn computed_inputs_name_their_tuples_after_sorting() {
+        let s = scenario::load_str(BASELINE_NAME, BASELINE_TEXT, None).unwrap();
+        let f = lower::lower(&s, &lower::Options::default()).unwrap();
+        let ranks = f.syms.ranks();
+        for r in 0..f.db.len() {
+            assert!(ranks.is_sorted(f.db.rel(r)), "relation {r} is not sorted");
+        }
+        let (reach, origins) = (f.db.rel(rel::REACH), &f.origins[rel::REACH]);
+        assert!(!reach.is_empty());
+        for (t, o) in reach.iter().zip(origins) {
+            let Origin::Computed { inputs, .. } = o else {
+                panic!("reach without a computed origin")
+            };
+            // The first input is the supplier's share: (mineral, stage, country) as in reach.
+            let share = f.input(inputs[0]).unwrap();
+            assert_eq!(inputs[0].rel as usize, rel::SHARE);
+            assert_eq!(share[..3], t[1..4]);
+        }
+        // Each reachable-supply sum names exactly the reach tuples of its consumer × mineral ×
+        // stage, and sums them.
+        for (t, o) in
+            f.db.rel(rel::REACHABLE_SUPPLY)
+                .iter()
+                .zip(&f.origins[rel::REACHABLE_SUPPLY])
+        {
+            let Origin::Computed { inputs, .. } = o else {
+                panic!("reachable supply without a computed origin")
+            };
+            let mut sum = 0;
+            for &i in inputs.iter() {
+                assert_eq!(i.rel as usize, rel::REACH);
+                let r = f.input(i).unwrap();
+                assert_eq!(r[..3], t[..3]);
+                sum += r[4].num();
+            }
+            assert_eq!(sum, t[3].num());
+        }
+    }
 
     #[test]
     fn hhi_of_a_monopoly_is_ten_thousand() {

@@ -157,9 +157,9 @@ impl Facts {
         for origin in self.origins.iter_mut().flatten() {
             if let Origin::Computed { inputs, .. } = origin {
                 let key = inputs.as_ptr();
-                let (_, new) = done.entry(key).or_insert_with(|| {
-                    (inputs.clone(), inputs.iter().map(renumber).collect())
-                });
+                let (_, new) = done
+                    .entry(key)
+                    .or_insert_with(|| (inputs.clone(), inputs.iter().map(renumber).collect()));
                 *inputs = new.clone();
             }
         }

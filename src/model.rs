@@ -210,7 +210,11 @@ impl Ranks<'_> {
 /// Reorders `items` so that `items[new] = old items[order[new]]`.
 pub fn permute<T>(items: &mut Vec<T>, order: &[u32]) {
     let mut old: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
-    items.extend(order.iter().filter_map(|&i| old.get_mut(i as usize)?.take()));
+    items.extend(
+        order
+            .iter()
+            .filter_map(|&i| old.get_mut(i as usize)?.take()),
+    );
 }
 
 /// The widest tuple [`Ranks::sort`] sorts by integer keys; wider ones are compared value by value.
