@@ -925,6 +925,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::{hhi, muldiv};
     use crate::datalog::rel;
