@@ -19,17 +19,16 @@ pub struct Model {
 /// firing, in the order of `Rule::vars`.
 pub type Firings = Vec<Vec<Tuple>>;
 
-/// The model's database: the derived relations sorted, and a copy of the input relations, which
-/// [`Facts::sort`] (the end of every `aggregate::compute`) left sorted already.
+/// The model's database: the derived relations sorted, and the input relations of `facts`,
+/// which [`Facts::sort`] (the end of every `aggregate::compute`) left sorted: shared, not
+/// copied, unless they hold duplicates to drop.
 fn merge_inputs(facts: &Facts, mut derived: Database) -> Database {
     let ranks = facts.syms.ranks();
     for (i, r) in program().relations.iter().enumerate() {
-        let tuples = derived.rel_mut(i);
         if r.input {
-            *tuples = facts.db.rel(i).to_vec();
+            derived.share(i, &facts.db);
         }
-        ranks.sort(tuples);
-        tuples.dedup();
+        derived.sort_rel(i, &ranks);
     }
     derived
 }

@@ -5,6 +5,8 @@
 //! plain list of [`Tuple`]s indexed by its position in the rule program: explain, diff, sweep and
 //! the reports never need to know the shape of a relation at compile time.
 
+use std::sync::Arc;
+
 /// An interned name (country, mineral, level, …). Ids below the number of rule constants are the
 /// rule constants, in the order `build.rs` numbered them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -240,31 +242,47 @@ fn cmp_tuples_by(
 }
 
 /// Tuples of every relation of the program, indexed by relation id.
+///
+/// Each relation sits behind an `Arc`, so a model can take a facts' (sorted) input relations
+/// without copying them ([`Database::share`]) and a cloned database shares its relations until
+/// one is changed (copy on write: a sweep's clones copy only what their cut edits).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Database {
-    rels: Vec<Vec<Tuple>>,
+    rels: Vec<Arc<Vec<Tuple>>>,
 }
 
 impl Database {
     pub fn empty(n: usize) -> Self {
         Database {
-            rels: vec![Vec::new(); n],
+            rels: vec![Arc::default(); n],
         }
     }
 
     pub fn rel(&self, i: usize) -> &[Tuple] {
-        self.rels.get(i).map_or(&[], Vec::as_slice)
+        self.rels.get(i).map_or(&[], |r| r.as_slice())
     }
 
+    /// A relation to change; copied first if another database shares it.
     pub fn rel_mut(&mut self, i: usize) -> &mut Vec<Tuple> {
         if self.rels.len() <= i {
-            self.rels.resize(i + 1, Vec::new());
+            self.rels.resize_with(i + 1, Arc::default);
         }
-        &mut self.rels[i]
+        Arc::make_mut(&mut self.rels[i])
     }
 
     pub fn set(&mut self, i: usize, tuples: Vec<Tuple>) {
-        *self.rel_mut(i) = tuples;
+        if self.rels.len() <= i {
+            self.rels.resize_with(i + 1, Arc::default);
+        }
+        self.rels[i] = Arc::new(tuples);
+    }
+
+    /// Makes relation `i` the same list as `from`'s relation `i`, without copying it.
+    pub fn share(&mut self, i: usize, from: &Database) {
+        if self.rels.len() <= i {
+            self.rels.resize_with(i + 1, Arc::default);
+        }
+        self.rels[i] = from.rels.get(i).cloned().unwrap_or_default();
     }
 
     pub fn push(&mut self, i: usize, t: Tuple) {
@@ -276,21 +294,32 @@ impl Database {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rels.iter().all(Vec::is_empty)
+        self.rels.iter().all(|r| r.is_empty())
     }
 
     /// Total number of tuples in all relations.
     pub fn size(&self) -> usize {
-        self.rels.iter().map(Vec::len).sum()
+        self.rels.iter().map(|r| r.len()).sum()
     }
 
-    /// Sorts every relation by what a reader sees and drops duplicates.
+    /// Sorts every relation by what a reader sees and drops duplicates (a relation already in
+    /// order and without duplicates is left as it is, shared or not).
     pub fn sort(&mut self, syms: &Symbols) {
         let ranks = syms.ranks();
-        for r in &mut self.rels {
-            ranks.sort(r);
-            r.dedup();
+        for i in 0..self.rels.len() {
+            self.sort_rel(i, &ranks);
         }
+    }
+
+    /// [`Database::sort`] of one relation.
+    pub fn sort_rel(&mut self, i: usize, ranks: &Ranks<'_>) {
+        let r = self.rel(i);
+        if ranks.is_sorted(r) && !r.windows(2).any(|w| w[0] == w[1]) {
+            return;
+        }
+        let r = self.rel_mut(i);
+        ranks.sort(r);
+        r.dedup();
     }
 
     pub fn contains(&self, i: usize, t: &[Value]) -> bool {
