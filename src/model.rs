@@ -161,51 +161,78 @@ impl Ranks<'_> {
 
     /// The positions of `tuples` in [`Ranks::cmp_tuples`] order; equal tuples keep their order.
     ///
-    /// When every tuple has the same arity (at most [`KEY_WIDTH`]) and each column holds one kind
-    /// of value (always so for a relation of the program), each tuple gets a key of integers —
-    /// a symbol's rank, or a number with its sign bit flipped so unsigned order is signed order —
-    /// and the keys are sorted: one pass over the tuples instead of a pointer chase per
-    /// comparison.
+    /// When every tuple has the same arity and each column holds one kind of value (always so
+    /// for a relation of the program), each tuple becomes one integer: per column, its key — a
+    /// symbol's rank, or a number with its sign bit flipped so unsigned order is signed order —
+    /// less the column's smallest, in as many bits as the column's range needs, and last the
+    /// tuple's position. Sorting those integers gives the order (positions make them unique, so
+    /// an unstable sort is exact and stable). Wider keys than 128 bits, and mixed columns, are
+    /// compared value by value.
     pub fn order(&self, tuples: &[Tuple]) -> Vec<u32> {
-        match tuples.first().map_or(0, |t| t.len()) {
-            1 => self.order_keyed::<1>(tuples),
-            2 => self.order_keyed::<2>(tuples),
-            3 => self.order_keyed::<3>(tuples),
-            4 => self.order_keyed::<4>(tuples),
-            5 => self.order_keyed::<5>(tuples),
-            6 => self.order_keyed::<6>(tuples),
-            _ => None,
-        }
-        .unwrap_or_else(|| {
+        self.order_packed(tuples).unwrap_or_else(|| {
             let mut idx: Vec<u32> = (0..tuples.len() as u32).collect();
             idx.sort_by(|&a, &b| self.cmp_tuples(&tuples[a as usize], &tuples[b as usize]));
             idx
         })
     }
 
-    /// [`Ranks::order`] by integer keys of width `W`, or `None` if some tuple has another arity
-    /// or a column mixes symbols and numbers.
-    fn order_keyed<const W: usize>(&self, tuples: &[Tuple]) -> Option<Vec<u32>> {
+    /// A value's integer key in a column of symbols (`is_sym`) or of numbers.
+    fn key(&self, v: &Value, is_sym: bool) -> Option<u64> {
+        match v {
+            Value::Sym(s) if is_sym => self.rank.get(s.0 as usize).map(|&r| u64::from(r)),
+            Value::Num(n) if !is_sym => Some((*n as u64) ^ (1 << 63)),
+            _ => None,
+        }
+    }
+
+    /// [`Ranks::order`] by packed integer keys, or `None` if they do not apply.
+    fn order_packed(&self, tuples: &[Tuple]) -> Option<Vec<u32>> {
         let first = tuples.first()?;
+        let arity = first.len();
         let sym_col: Vec<bool> = first.iter().map(|v| matches!(v, Value::Sym(_))).collect();
-        let mut keyed: Vec<([u64; W], u32)> = Vec::with_capacity(tuples.len());
-        for (i, t) in tuples.iter().enumerate() {
-            if t.len() != W {
+        let (mut lo, mut hi) = (vec![u64::MAX; arity], vec![0u64; arity]);
+        for t in tuples {
+            if t.len() != arity {
                 return None;
             }
-            let mut key = [0u64; W];
-            for ((k, v), &is_sym) in key.iter_mut().zip(t.iter()).zip(&sym_col) {
-                *k = match v {
-                    Value::Sym(s) if is_sym => u64::from(*self.rank.get(s.0 as usize)?),
-                    Value::Num(n) if !is_sym => (*n as u64) ^ (1 << 63),
-                    _ => return None,
-                };
+            for (c, v) in t.iter().enumerate() {
+                let k = self.key(v, sym_col[c])?;
+                lo[c] = lo[c].min(k);
+                hi[c] = hi[c].max(k);
             }
-            keyed.push((key, i as u32));
         }
-        // Keys and positions together are unique, so an unstable sort is exact and stable.
-        keyed.sort_unstable();
-        Some(keyed.into_iter().map(|(_, i)| i).collect())
+        let bits = |x: u64| 64 - x.leading_zeros();
+        let widths: Vec<u32> = lo.iter().zip(&hi).map(|(l, h)| bits(h - l)).collect();
+        let pos_bits = bits(tuples.len() as u64);
+        let total = widths.iter().sum::<u32>() + pos_bits;
+        let pack = |t: &Tuple, i: usize| -> u128 {
+            let mut k = 0u128;
+            for (c, v) in t.iter().enumerate() {
+                let x = self.key(v, sym_col[c]).unwrap_or(lo[c]) - lo[c];
+                k = (k << widths[c]) | u128::from(x);
+            }
+            (k << pos_bits) | i as u128
+        };
+        let mask = (1u128 << pos_bits) - 1;
+        if total <= 64 {
+            let mut keys: Vec<u64> = tuples
+                .iter()
+                .enumerate()
+                .map(|(i, t)| pack(t, i) as u64)
+                .collect();
+            keys.sort_unstable();
+            Some(
+                keys.iter()
+                    .map(|&k| (u128::from(k) & mask) as u32)
+                    .collect(),
+            )
+        } else if total <= 128 {
+            let mut keys: Vec<u128> = tuples.iter().enumerate().map(|(i, t)| pack(t, i)).collect();
+            keys.sort_unstable();
+            Some(keys.iter().map(|&k| (k & mask) as u32).collect())
+        } else {
+            None
+        }
     }
 }
 
@@ -218,9 +245,6 @@ pub fn permute<T>(items: &mut Vec<T>, order: &[u32]) {
             .filter_map(|&i| old.get_mut(i as usize)?.take()),
     );
 }
-
-/// The widest tuple [`Ranks::sort`] sorts by integer keys; wider ones are compared value by value.
-pub const KEY_WIDTH: usize = 6;
 
 impl Default for Symbols {
     fn default() -> Self {
@@ -356,6 +380,16 @@ mod tests {
         let mut by_rank = tuples.clone();
         ranks.sort(&mut by_rank);
         assert_eq!(by_rank, by_name);
+        // Small numbers only: the keys pack into 64 bits.
+        let mut small: Vec<Tuple> = tuples
+            .iter()
+            .filter(|t| (-5..5).contains(&t[1].num()))
+            .cloned()
+            .collect();
+        let mut small_by_name = small.clone();
+        small_by_name.sort_by(|a, b| syms.cmp_tuples(a, b));
+        ranks.sort(&mut small);
+        assert_eq!(small, small_by_name);
         // Mixed arities and kinds take the comparison path, with the same order.
         tuples.push(tuple(&[Value::Num(3)]));
         tuples.push(tuple(&[
