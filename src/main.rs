@@ -20,10 +20,12 @@ fn main() -> ExitCode {
     lode::commands::exit_after_command();
     match lode::commands::dispatch(cli) {
         Ok(outcome) => {
-            let mut stdout = std::io::stdout().lock();
+            // Buffered: `lode run` writes its listing as it formats it, in small pieces.
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             // A closed pipe (`lode run | head -1`) is a normal way to stop reading.
-            match stdout
-                .write_all(outcome.stdout.as_bytes())
+            match outcome
+                .stdout
+                .write_to(&mut stdout)
                 .and_then(|()| stdout.flush())
             {
                 Ok(()) => ExitCode::from(outcome.code),

@@ -42,5 +42,5 @@ pub fn coverage(
         Format::Json => audit::coverage_json(&cov, fail_under),
     };
     let code = u8::from(fail_under.is_some_and(|t| cov.percent() < t));
-    Ok(Outcome { stdout, code })
+    Ok(Outcome::new(stdout, code))
 }

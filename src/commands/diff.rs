@@ -39,8 +39,5 @@ pub fn diff(
         Format::Table => report::diff::text(&r, &again),
         Format::Json => report::diff::json(&r, &again),
     };
-    Ok(Outcome {
-        stdout,
-        code: u8::from(r.differs()),
-    })
+    Ok(Outcome::new(stdout, u8::from(r.differs())))
 }

@@ -51,14 +51,11 @@ pub fn explain(
         };
         // Asking why something does not hold when it does is a failed premise: exit 1.
         let code = u8::from(!w.holds.is_empty());
-        return Ok(Outcome { stdout, code });
+        return Ok(Outcome::new(stdout, code));
     }
     let matches = pattern.find(&ex.model().db);
     if matches.is_empty() && format != ProofFormat::Json {
-        return Ok(Outcome {
-            stdout: proof::no_match(ctx, &pattern, text),
-            code: 1,
-        });
+        return Ok(Outcome::new(proof::no_match(ctx, &pattern, text), 1));
     }
     let proofs: Vec<_> = matches
         .iter()
@@ -70,8 +67,5 @@ pub fn explain(
         ProofFormat::Json => proof::json(ctx, text, matches.len(), &proofs),
         ProofFormat::Dot => proof::dot(ctx, &proofs),
     };
-    Ok(Outcome {
-        stdout,
-        code: u8::from(matches.is_empty()),
-    })
+    Ok(Outcome::new(stdout, u8::from(matches.is_empty())))
 }

@@ -21,19 +21,80 @@ use crate::cli::{Cli, Command, EvalArgs};
 use crate::error::{Error, suggest};
 use crate::lower::{self, Facts, Options};
 use crate::scenario::{self, Date, Loaded, Scenario};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// What a command produced: text for standard output, and the exit code.
+/// What a command produced: its standard output, and the exit code.
 #[derive(Debug)]
 pub struct Outcome {
-    pub stdout: String,
+    pub stdout: Stdout,
     /// 0 ok, 1 a check failed or a difference was found.
     pub code: u8,
 }
 
 impl Outcome {
     pub fn ok(stdout: String) -> Self {
-        Outcome { stdout, code: 0 }
+        Outcome::new(stdout, 0)
+    }
+
+    pub fn new(stdout: String, code: u8) -> Self {
+        Outcome {
+            stdout: Stdout::Text(stdout),
+            code,
+        }
+    }
+
+    /// An output written as `report` formats it (exit code 0).
+    pub fn stream(write: impl FnOnce(&mut dyn Write) -> io::Result<()> + 'static) -> Self {
+        Outcome {
+            stdout: Stdout::Stream(Box::new(write)),
+            code: 0,
+        }
+    }
+}
+
+/// What a command prints on standard output.
+pub enum Stdout {
+    /// Formatted whole: most commands print little.
+    Text(String),
+    /// Formatted as it is written: `lode run`, whose listing of a large scenario is tens of
+    /// MiB. The closure owns what it formats (and releases it when done).
+    Stream(Box<WriteOut>),
+}
+
+/// Writes a command's output (see [`Stdout::Stream`]).
+pub type WriteOut = dyn FnOnce(&mut dyn Write) -> io::Result<()>;
+
+impl Stdout {
+    /// Writes the output to `w` (the `lode` binary: a buffered standard output).
+    pub fn write_to(self, w: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Stdout::Text(s) => w.write_all(s.as_bytes()),
+            Stdout::Stream(write) => write(w),
+        }
+    }
+
+    /// The output as text (tests and library use).
+    pub fn into_string(self) -> String {
+        match self {
+            Stdout::Text(s) => s,
+            Stdout::Stream(write) => {
+                let mut buf = Vec::new();
+                // Writing to memory does not fail; `report` writes UTF-8.
+                let _ = write(&mut buf);
+                String::from_utf8(buf)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Stdout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stdout::Text(s) => f.debug_tuple("Text").field(s).finish(),
+            Stdout::Stream(_) => f.write_str("Stream(..)"),
+        }
     }
 }
 

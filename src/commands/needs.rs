@@ -73,5 +73,5 @@ pub fn needs(
     };
     // No value within bounds is a failed check: exit 1.
     let code = u8::from(answer.found.is_none());
-    Ok(Outcome { stdout, code })
+    Ok(Outcome::new(stdout, code))
 }

@@ -43,24 +43,31 @@ pub fn run(
     let automatic = !confidence && min.is_none() && confidence::has_claims(&s);
     if !(confidence || min.is_some() || automatic) {
         let model = engine::evaluate(&facts);
-        let out = match format {
-            Format::Table => {
-                let mut out = report::heading(&s.meta, &as_of);
-                out.push_str(&report::relations_table(
+        // Written as it is formatted: the listing of a large scenario is tens of MiB.
+        return Ok(Outcome::stream(move |w| {
+            let written = match format {
+                Format::Table => report::write_relations_table(
+                    w,
+                    &report::heading(&s.meta, &as_of),
                     &facts.syms,
                     &model.db,
                     &rels,
                     &|_, _| None,
                     None,
-                ));
-                out
-            }
-            Format::Json => {
-                report::relations_json(&facts.syms, &model.db, &rels, &s.meta, &as_of, &|_, _| None)
-            }
-        };
-        release((s, facts, model));
-        return Ok(Outcome::ok(out));
+                ),
+                Format::Json => report::write_relations_json(
+                    w,
+                    &facts.syms,
+                    &model.db,
+                    &rels,
+                    &s.meta,
+                    &as_of,
+                    &|_, _| None,
+                ),
+            };
+            release((s, facts, model));
+            written
+        }));
     }
     let ex = Explainer::new(&s, &facts);
     let conf = Confidences::of_relations(&s, &ex, &rels);
@@ -68,36 +75,40 @@ pub fn run(
         Some(m) => conf.keep_at_least(&ex.model().db, &rels, m),
         None => ex.model().db.clone(),
     };
-    let kept = rels.iter().map(|&r| db.rel(r).len()).sum();
-    let out = match format {
-        Format::Table => {
-            let mut out = report::heading(&s.meta, &as_of);
-            out.push_str(&report::confidence::note(
-                &conf.counts(),
-                min,
-                kept,
-                automatic,
-            ));
-            let extra = |r: usize, t: &[Value]| {
-                conf.get(r, t)
-                    .map(|q| report::confidence::cell(q, conf.assumed(r, t).unwrap_or_default()))
-            };
-            out.push_str(&report::relations_table(
-                &facts.syms,
-                &db,
-                &rels,
-                &extra,
-                Some("confidence"),
-            ));
-            out
-        }
-        Format::Json => {
-            let extra = |r: usize, t: &[Value]| conf.get(r, t).map(report::confidence::field);
-            report::relations_json(&facts.syms, &db, &rels, &s.meta, &as_of, &extra)
-        }
-    };
-    release((conf, db));
     release(ex);
-    release((s, facts));
-    Ok(Outcome::ok(out))
+    let kept = rels.iter().map(|&r| db.rel(r).len()).sum();
+    Ok(Outcome::stream(move |w| {
+        let written = match format {
+            Format::Table => {
+                let mut heading = report::heading(&s.meta, &as_of);
+                heading.push_str(&report::confidence::note(
+                    &conf.counts(),
+                    min,
+                    kept,
+                    automatic,
+                ));
+                let extra = |r: usize, t: &[Value]| {
+                    conf.get(r, t).map(|q| {
+                        report::confidence::cell(q, conf.assumed(r, t).unwrap_or_default())
+                    })
+                };
+                report::write_relations_table(
+                    w,
+                    &heading,
+                    &facts.syms,
+                    &db,
+                    &rels,
+                    &extra,
+                    Some("confidence"),
+                )
+            }
+            Format::Json => {
+                let extra = |r: usize, t: &[Value]| conf.get(r, t).map(report::confidence::field);
+                report::write_relations_json(w, &facts.syms, &db, &rels, &s.meta, &as_of, &extra)
+            }
+        };
+        release((conf, db));
+        release((s, facts));
+        written
+    }))
 }

@@ -48,8 +48,5 @@ pub fn test(scenarios: &[PathBuf]) -> Result<Outcome, Error> {
         ));
     }
     out.push_str(&audit::expectations_total(files.len(), total, failed));
-    Ok(Outcome {
-        stdout: out,
-        code: u8::from(failed > 0),
-    })
+    Ok(Outcome::new(out, u8::from(failed > 0)))
 }

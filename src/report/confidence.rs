@@ -52,10 +52,7 @@ pub fn cell(q: Quality, assumed: &[&str]) -> String {
     }
 }
 
-/// The confidence field of a conclusion in JSON.
-pub fn field(q: Quality) -> (String, serde_json::Value) {
-    (
-        "confidence".to_string(),
-        serde_json::Value::String(q.as_str().to_string()),
-    )
+/// The confidence field of a conclusion in JSON: its name and (string) value.
+pub fn field(q: Quality) -> (&'static str, &'static str) {
+    ("confidence", q.as_str())
 }

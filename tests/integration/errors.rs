@@ -233,42 +233,47 @@ fn files_past_the_size_limit_are_refused() {
 
 #[test]
 fn output_to_a_closed_pipe_ends_quietly() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lode"))
-        .args(["run", "--all"])
-        .current_dir(ROOT)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn lode");
-    // Read one line, as `head -1` does, then close the pipe.
-    let mut stdout = child.stdout.take().expect("stdout");
-    let mut first = [0u8; 16];
-    let _ = std::io::Read::read(&mut stdout, &mut first);
-    drop(stdout);
-    let out = child.wait_with_output().expect("wait");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
-    assert!(stderr.is_empty(), "stderr: {stderr}");
+    // `lode run` writes its listing as it formats it: the pipe closes mid-listing.
+    for args in [&["run", "--all"][..], &["run", "--all", "--format", "json"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lode"))
+            .args(args)
+            .current_dir(ROOT)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn lode");
+        // Read one line, as `head -1` does, then close the pipe.
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 16];
+        let _ = std::io::Read::read(&mut stdout, &mut first);
+        drop(stdout);
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: stderr: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: stderr: {stderr}");
+    }
 }
 
 #[test]
 fn output_to_head_via_the_shell_ends_quietly() {
     let bin = env!("CARGO_BIN_EXE_lode");
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; '{bin}' run --all | head -1; echo \"exit=$?\" >&2"
-        ))
-        .current_dir(ROOT)
-        .output()
-        .expect("sh");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
-        "{stderr}"
-    );
-    assert!(stderr.contains("exit=0"), "{stderr}");
+    for args in ["run --all", "run --all --format json"] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; '{bin}' {args} | head -1; echo \"exit=$?\" >&2"
+            ))
+            .current_dir(ROOT)
+            .output()
+            .expect("sh");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+            "{args}: {stderr}"
+        );
+        assert!(stderr.contains("exit=0"), "{args}: {stderr}");
+    }
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub fn lode(args: &[&str]) -> (String, u8) {
         Err(e) => return (e.to_string(), 2),
     };
     match dispatch(cli) {
-        Ok(o) => (o.stdout, o.code),
+        Ok(o) => (o.stdout.into_string(), o.code),
         Err(e) => (lode::error::render(&e), 2),
     }
 }

@@ -354,7 +354,7 @@ fn report_command_writes_one_file() {
     let outcome =
         lode::commands::dispatch(cli).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     assert_eq!(outcome.code, 0);
-    assert!(outcome.stdout.starts_with("wrote "));
+    assert!(outcome.stdout.into_string().starts_with("wrote "));
     let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}"));
     assert!(text.contains("id=\"changes\""));
     assert!(text.contains("OptionTransitExposure"));

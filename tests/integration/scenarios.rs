@@ -64,3 +64,35 @@ fn evaluation_is_deterministic() {
     let (_, _, b) = super::evaluate(path);
     assert_eq!(a.db, b.db);
 }
+
+#[test]
+fn run_json_is_pretty_json_with_sorted_keys() {
+    // `lode run --format json` is serialised from the tuples as it is written; read back and
+    // printed again through `serde_json::Value` (whose maps sort their keys, and hold each key
+    // once), it is the same bytes.
+    let claims = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/seed-claims.toml");
+    for args in [
+        &["run", "--format", "json"][..],
+        &["run", "--all", "--format", "json"],
+        &["run", "--confidence", "--format", "json"],
+        &["run", claims, "--format", "json"],
+        &[
+            "run",
+            "-r",
+            "RiskLevel",
+            "-r",
+            "risklevel",
+            "-r",
+            "Hhi",
+            "--format",
+            "json",
+        ],
+    ] {
+        let (out, code) = super::lode(args);
+        assert_eq!(code, 0, "{args:?}: {out}");
+        let doc: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        let again = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
+        assert!(again == out, "{args:?}: not pretty JSON with sorted keys");
+    }
+}
