@@ -37,13 +37,14 @@
 use crate::datalog::rel;
 use crate::lower::{Facts, InputRef, Origin};
 use crate::model::{Sym, Tuple, Value};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 type Key = (Sym, Sym);
 type Input = InputRef;
 /// Per (country, mineral, stage): (buyer or owner, share, the input tuple).
-type Stakes = BTreeMap<(Sym, Sym, Sym), Vec<(Sym, i64, Input)>>;
+type Stakes = FxHashMap<(Sym, Sym, Sym), Vec<(Sym, i64, Input)>>;
 /// A landlocked country's route: (via, share, the Transit tuple, the RouteClosed tuple if closed).
 type Route = (Sym, i64, Input, Option<Input>);
 /// One supplier of a world: (country, share, the `Share` tuple when the share is today's).
@@ -90,23 +91,23 @@ fn muldiv(a: i64, b: i64, d: i64) -> i64 {
 /// Everything the computed relations read, indexed once.
 struct Ctx {
     shares: BTreeMap<Key, Vec<Supplier>>,
-    governance: BTreeMap<Sym, (i64, Input)>,
-    aligned: BTreeMap<Sym, BTreeSet<Sym>>,
-    low: BTreeMap<Sym, BTreeSet<Sym>>,
-    rival: BTreeMap<Sym, BTreeSet<Sym>>,
-    alignment: BTreeMap<(Sym, Sym), Input>,
+    governance: FxHashMap<Sym, (i64, Input)>,
+    aligned: FxHashMap<Sym, FxHashSet<Sym>>,
+    low: FxHashMap<Sym, FxHashSet<Sym>>,
+    rival: FxHashMap<Sym, FxHashSet<Sym>>,
+    alignment: FxHashMap<(Sym, Sym), Input>,
     consumers: BTreeSet<Sym>,
     /// (k, m, s) → (reliance value for the score, the Reliance tuple that applies).
-    reliance: BTreeMap<(Sym, Sym, Sym), (i64, Input)>,
+    reliance: FxHashMap<(Sym, Sym, Sym), (i64, Input)>,
     /// (c, m, k) → the Event tuple of a ban in force (and a suspension-free one).
-    bans: BTreeMap<(Sym, Sym, Sym), Input>,
+    bans: FxHashMap<(Sym, Sym, Sym), Input>,
     /// (c, m, k) → the Event tuple of a licensing or quota regime in force.
-    throttles: BTreeMap<(Sym, Sym, Sym), Input>,
-    landlocked: BTreeSet<Sym>,
-    routes: BTreeMap<Sym, Vec<Route>>,
+    throttles: FxHashMap<(Sym, Sym, Sym), Input>,
+    landlocked: FxHashSet<Sym>,
+    routes: FxHashMap<Sym, Vec<Route>>,
     commitments: Stakes,
     ownership: Stakes,
-    params: BTreeMap<String, (i64, Input)>,
+    params: FxHashMap<String, (i64, Input)>,
 }
 
 impl Ctx {
@@ -135,10 +136,10 @@ impl Ctx {
             word("neutral"),
             word("rival"),
         );
-        let mut aligned: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
-        let mut low: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
-        let mut rival: BTreeMap<Sym, BTreeSet<Sym>> = BTreeMap::new();
-        let mut alignment = BTreeMap::new();
+        let mut aligned: FxHashMap<Sym, FxHashSet<Sym>> = FxHashMap::default();
+        let mut low: FxHashMap<Sym, FxHashSet<Sym>> = FxHashMap::default();
+        let mut rival: FxHashMap<Sym, FxHashSet<Sym>> = FxHashMap::default();
+        let mut alignment = FxHashMap::default();
         for (i, t) in db.rel(rel::ALIGNMENT).iter().enumerate() {
             let (k, c, l) = (t[0].sym(), t[1].sym(), Some(t[2].sym()));
             alignment.insert((k, c), at(rel::ALIGNMENT, i));
@@ -158,7 +159,7 @@ impl Ctx {
         let stages: Vec<Sym> = db.rel(rel::STAGE).iter().map(|t| t[0].sym()).collect();
         let all = word("all");
         let net_exporter = word("net_exporter");
-        let mut reliance = BTreeMap::new();
+        let mut reliance = FxHashMap::default();
         for (i, t) in db.rel(rel::RELIANCE).iter().enumerate() {
             let (k, m, s) = (t[0].sym(), t[1].sym(), t[2].sym());
             let v = if Some(t[3].sym()) == net_exporter {
@@ -194,8 +195,8 @@ impl Ctx {
             word("export_licensing"),
             word("export_quota"),
         );
-        let mut bans = BTreeMap::new();
-        let mut throttles = BTreeMap::new();
+        let mut bans = FxHashMap::default();
+        let mut throttles = FxHashMap::default();
         for (i, t) in db.rel(rel::EVENT).iter().enumerate() {
             if suspended.contains(&t[0].sym()) {
                 continue;
@@ -217,13 +218,13 @@ impl Ctx {
             }
         }
         let landlocked = db.rel(rel::LANDLOCKED).iter().map(|t| t[0].sym()).collect();
-        let mut closed: BTreeMap<(Sym, Sym), Input> = BTreeMap::new();
+        let mut closed: FxHashMap<(Sym, Sym), Input> = FxHashMap::default();
         for (i, t) in db.rel(rel::ROUTE_CLOSED).iter().enumerate() {
             closed
                 .entry((t[0].sym(), t[1].sym()))
                 .or_insert(at(rel::ROUTE_CLOSED, i));
         }
-        let mut routes: BTreeMap<Sym, Vec<Route>> = BTreeMap::new();
+        let mut routes: FxHashMap<Sym, Vec<Route>> = FxHashMap::default();
         for (i, t) in db.rel(rel::TRANSIT).iter().enumerate() {
             let (c, v) = (t[0].sym(), t[1].sym());
             routes.entry(c).or_default().push((
@@ -234,7 +235,7 @@ impl Ctx {
             ));
         }
         let stakes = |relation: usize| {
-            let mut out: Stakes = BTreeMap::new();
+            let mut out: Stakes = FxHashMap::default();
             for (i, t) in db.rel(relation).iter().enumerate() {
                 out.entry((t[0].sym(), t[1].sym(), t[2].sym()))
                     .or_default()
