@@ -216,7 +216,12 @@ impl<'a> Reader<'a> {
     fn string(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
         match v.get_ref() {
             DeValue::String(s) => {
-                let n = s.chars().count();
+                // No more characters than bytes: only a long string needs counting.
+                let n = if s.len() > MAX_STRING_CHARS {
+                    s.chars().count()
+                } else {
+                    0
+                };
                 if n > MAX_STRING_CHARS {
                     let msg = format!(
                         "`{key}` is {n} characters long, more than the limit of {MAX_STRING_CHARS}"
