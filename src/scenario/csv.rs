@@ -10,15 +10,16 @@
 //! mark and CRLF line ends are read as if absent.
 
 use super::{
-    COMMON, Col, Date, Fact, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, TableSchema, Val,
-    toml::measure_help,
+    COMMON, Col, Date, Fact, Interner, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, Str,
+    TableSchema, Val, toml::measure_help,
 };
 use crate::error::{Problem, SourceFile, suggest};
 use std::ops::Range;
 
 /// What a `[[load]]` gives rows that do not say themselves.
-pub(super) struct Defaults<'a> {
-    pub source: Option<&'a str>,
+pub(super) struct Defaults {
+    /// The `[[load]]`'s `source`, interned: every row without its own cites the same string.
+    pub source: Option<Str>,
     pub quality: Quality,
 }
 
@@ -48,7 +49,8 @@ pub(super) fn read(
     file: &SourceFile,
     fid: usize,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
+    strings: &mut Interner,
     problems: &mut Vec<Problem>,
     add: &mut dyn FnMut(Fact) -> Option<Problem>,
 ) -> bool {
@@ -163,6 +165,7 @@ pub(super) fn read(
                     &record,
                     &cell,
                     at..end,
+                    strings,
                     &mut scratch,
                     problems,
                 ) {
@@ -214,7 +217,7 @@ struct Header {
 fn read_header(
     file: &SourceFile,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
     record: &::csv::StringRecord,
     cell: &dyn Fn(usize) -> Range<usize>,
     row: Range<usize>,
@@ -299,11 +302,12 @@ fn read_row(
     file: &SourceFile,
     fid: usize,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
     header: &Header,
     record: &::csv::StringRecord,
     cell: &dyn Fn(usize) -> Range<usize>,
     row: Range<usize>,
+    strings: &mut Interner,
     fields: &mut super::Fields,
     problems: &mut Vec<Problem>,
 ) -> Option<Fact> {
@@ -325,7 +329,7 @@ fn read_row(
             }
             continue;
         }
-        match value(schema, col, text) {
+        match value(schema, col, text, strings) {
             Ok(v) => {
                 fields.insert(col.key, (v, cell(i)));
             }
@@ -338,9 +342,9 @@ fn read_row(
             }
         }
     }
-    let source = match fields.get("source") {
-        Some((Val::Str(s), _)) => s.clone(),
-        _ => defaults.source.unwrap_or("").to_string(),
+    let source = match (fields.get("source"), &defaults.source) {
+        (Some((Val::Str(s), _)), _) | (_, Some(s)) => s.clone(),
+        _ => strings.get(""),
     };
     let needs_source =
         schema.needs_source || (schema.name == "country" && fields.contains_key("governance"));
@@ -381,7 +385,7 @@ fn read_row(
 }
 
 /// The value of a non-empty cell, read as its column's kind.
-fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
+fn value(schema: &TableSchema, col: &Col, text: &str, strings: &mut Interner) -> Result<Val, Bad> {
     let key = col.key;
     let number = |what: &str| -> Result<f64, Bad> {
         let n: f64 = text
@@ -414,11 +418,11 @@ fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
                     help: Some("shorten it, or cite a document instead of quoting it".into()),
                 });
             }
-            Ok(Val::Str(text.to_string()))
+            Ok(Val::Str(strings.get(text)))
         }
         Kind::Enum(words) => {
             if words.contains(&text) {
-                Ok(Val::Str(text.to_string()))
+                Ok(Val::Str(strings.get(text)))
             } else {
                 Err(Bad {
                     message: format!("unknown {key} `{text}` in `{}`", schema.name),
@@ -622,10 +626,18 @@ mod tests {
             quality: Quality::Official,
         };
         let mut facts = Vec::new();
-        read(&file, 0, schema, &defaults, &mut problems, &mut |f| {
-            facts.push(f);
-            None
-        });
+        read(
+            &file,
+            0,
+            schema,
+            &defaults,
+            &mut Default::default(),
+            &mut problems,
+            &mut |f| {
+                facts.push(f);
+                None
+            },
+        );
         (facts, problems, file)
     }
 
@@ -673,7 +685,7 @@ mod tests {
                 if name.trim().is_empty() {
                     continue;
                 }
-                prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().to_string())));
+                prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().into())));
                 let (_, span) = f.fields.get("id").unwrap();
                 prop_assert_eq!(&file.text[span.clone()], id.as_str());
                 let (_, span) = f.fields.get("name").unwrap();

@@ -29,10 +29,106 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Longest string value lode accepts.
 pub const MAX_STRING_CHARS: usize = 4096;
 
+/// A string of a scenario (an id, a name, a citation), shared by every fact that has the same
+/// text: strings are interned while a scenario is read, so the id `CHN` of ten thousand rows, or
+/// a file's `default_source`, is held once. Reads as a `&str` (`Deref`, [`Str::as_str`]).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Str(Arc<str>);
+
+impl Str {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+// `Str` hashes and compares as its text, so a set of them is looked up by `&str`.
+impl std::borrow::Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Self {
+        Str(Arc::from(s))
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Self {
+        Str(Arc::from(s))
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl serde::Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// The strings of a scenario being read: each text once, handed out as shared [`Str`]s.
+#[derive(Default)]
+pub(crate) struct Interner(rustc_hash::FxHashSet<Str>);
+
+impl Interner {
+    /// The shared string of `text`.
+    pub(crate) fn get(&mut self, text: &str) -> Str {
+        if let Some(s) = self.0.get(text) {
+            return s.clone();
+        }
+        let s = Str::from(text);
+        self.0.insert(s.clone());
+        s
+    }
+}
+
 /// A field value, with the span of the value in its file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
-    Str(String),
+    Str(Str),
     Num(f64),
     Bool(bool),
     Date(Date),
@@ -45,7 +141,7 @@ impl Val {
     /// The value as written in a key: used to compare facts for overlays and removals.
     pub fn key_text(&self) -> String {
         match self {
-            Val::Str(s) => s.clone(),
+            Val::Str(s) => s.to_string(),
             Val::Num(n) => match whole(*n) {
                 Some(i) => i.to_string(),
                 None => format!("{n}"),
@@ -258,8 +354,8 @@ pub struct Fact {
     pub table: &'static TableSchema,
     pub loc: Loc,
     pub fields: Fields,
-    /// The citation (its own, or the file's `default_source`).
-    pub source: String,
+    /// The citation (its own, or the file's `default_source`), shared by the facts citing it.
+    pub source: Str,
     pub quality: Quality,
 }
 
@@ -537,6 +633,8 @@ struct Loader {
     loaded: HashMap<PathBuf, Loc>,
     /// Indexes into `files` of the table files.
     tables: Vec<usize>,
+    /// The strings of every file read: facts of the TOML and of the tables share them.
+    strings: Interner,
 }
 
 /// One `[[load]]` entry.
@@ -649,6 +747,7 @@ impl Loader {
             complete: true,
             loaded: HashMap::new(),
             tables: Vec::new(),
+            strings: Interner::default(),
         }
     }
 
@@ -800,7 +899,7 @@ impl Loader {
         }
         let fid = self.files.len();
         self.files.push(file.clone());
-        let mut own = toml::parse(&file, fid, &mut self.problems)?;
+        let mut own = toml::parse(&file, fid, &mut self.strings, &mut self.problems)?;
         let base = match &own.extends {
             Some((rel, span)) => Some(self.load_parent(&dir, rel, (&file, span.clone()))?),
             None => None,
@@ -859,7 +958,7 @@ impl Loader {
                 text: Arc::from(text),
             });
             let defaults = csv::Defaults {
-                source: spec.source.as_deref(),
+                source: spec.source.as_deref().map(|s| self.strings.get(s)),
                 quality: spec.quality.unwrap_or(own.default_quality),
             };
             // Each row goes straight to the file's facts (no vector of the table's own).
@@ -870,6 +969,7 @@ impl Loader {
                 fid,
                 spec.schema,
                 &defaults,
+                &mut self.strings,
                 &mut self.problems,
                 &mut |fact| match index.find_or_insert(facts, &fact, facts.len()) {
                     Some(first) => Some(merge::duplicate(files, &facts[first], &fact)),
