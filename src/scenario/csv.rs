@@ -10,7 +10,7 @@
 //! mark and CRLF line ends are read as if absent.
 
 use super::{
-    COMMON, Col, Date, Fact, Interner, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, Str,
+    COMMON, Col, Date, Fact, Interner, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, Span, Str,
     TableSchema, Val, toml::measure_help,
 };
 use crate::error::{Problem, SourceFile, suggest};
@@ -331,7 +331,7 @@ fn read_row(
         }
         match value(schema, col, text, strings) {
             Ok(v) => {
-                fields.insert(col.key, (v, cell(i)));
+                fields.insert(&col.key, (v, Span::from(cell(i))));
             }
             Err(b) => {
                 let mut p = Problem::new(file, cell(i), b.message).label(b.label);
@@ -507,7 +507,7 @@ fn value(schema: &TableSchema, col: &Col, text: &str, strings: &mut Interner) ->
                     help: Some("separate ids with `;`, e.g. gallium;germanium".into()),
                 });
             }
-            Ok(Val::List(items))
+            Ok(Val::List(items.into_boxed_slice()))
         }
         Kind::Measure { net_exporter } => match Measure::parse(text, net_exporter) {
             Ok(m) => Ok(Val::Measure(m)),
@@ -687,10 +687,10 @@ mod tests {
                 }
                 prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().into())));
                 let (_, span) = f.fields.get("id").unwrap();
-                prop_assert_eq!(&file.text[span.clone()], id.as_str());
+                prop_assert_eq!(&file.text[span.range()], id.as_str());
                 let (_, span) = f.fields.get("name").unwrap();
                 let written = quoted(name);
-                prop_assert_eq!(&file.text[span.clone()], written.as_str());
+                prop_assert_eq!(&file.text[span.range()], written.as_str());
                 // The row starts on a line of its own.
                 prop_assert!(f.loc.span.start == 0 || matches!(file.text.as_bytes()[f.loc.span.start - 1], b'\n' | b'\r') || bom);
             }

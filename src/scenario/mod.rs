@@ -29,6 +29,9 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Longest string value lode accepts.
 pub const MAX_STRING_CHARS: usize = 4096;
 
+// Spans are stored as `u32` offsets ([`Span`]): every file lode reads fits.
+const _: () = assert!(MAX_FILE_BYTES <= u32::MAX as u64);
+
 /// A string of a scenario (an id, a name, a citation), shared by every fact that has the same
 /// text: strings are interned while a scenario is read, so the id `CHN` of ten thousand rows, or
 /// a file's `default_source`, is held once. Reads as a `&str` (`Deref`, [`Str::as_str`]).
@@ -125,6 +128,32 @@ impl Interner {
     }
 }
 
+/// A byte span in a file, as `u32` offsets: half a `Range<usize>`, and one is kept for every
+/// field of every fact. Files are at most [`MAX_FILE_BYTES`]; an offset past `u32::MAX` (text
+/// loaded with [`load_str`]) would read as `u32::MAX`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The span as a range of byte offsets.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: narrow(r.start),
+            end: narrow(r.end),
+        }
+    }
+}
+
 /// A field value, with the span of the value in its file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
@@ -132,7 +161,8 @@ pub enum Val {
     Num(f64),
     Bool(bool),
     Date(Date),
-    List(Vec<String>),
+    /// A boxed slice, not a `Vec`: with it a `Val` is 24 bytes, not 32.
+    List(Box<[String]>),
     /// A measured percentage (`93.8`, `>50`, `<25`, `W`, `E`).
     Measure(Measure),
 }
@@ -275,14 +305,15 @@ pub struct Loc {
 
 /// A fact's fields by column name, each with the span of its value, in name order. A sorted
 /// vector: a fact has a handful of fields, and a `BTreeMap` allocated a node of eleven slots
-/// (≈ 700 bytes) for each fact. The CSV reader sizes it to the cells a row fills.
+/// (≈ 700 bytes) for each fact. Readers size it to the fields they keep: 40 bytes each, the
+/// name a thin reference to its column's `key` in the schema.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Fields(Vec<(&'static str, (Val, Range<usize>))>);
+pub struct Fields(Vec<(&'static &'static str, (Val, Span))>);
 
-type FieldEntry = (&'static str, (Val, Range<usize>));
+type FieldEntry = (&'static &'static str, (Val, Span));
 
-fn entry_parts(e: &FieldEntry) -> (&&'static str, &(Val, Range<usize>)) {
-    (&e.0, &e.1)
+fn entry_parts(e: &FieldEntry) -> (&&'static str, &(Val, Span)) {
+    (e.0, &e.1)
 }
 
 impl Fields {
@@ -294,21 +325,22 @@ impl Fields {
         Fields(Vec::with_capacity(n))
     }
 
-    pub fn get(&self, key: &str) -> Option<&(Val, Range<usize>)> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    pub fn get(&self, key: &str) -> Option<&(Val, Span)> {
+        self.0.iter().find(|(k, _)| **k == key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    /// Sets a field, replacing (and returning) one of the same name.
+    /// Sets a field, replacing (and returning) one of the same name. `key` is the `key` of a
+    /// column of the schema ([`Col`]).
     pub fn insert(
         &mut self,
-        key: &'static str,
-        value: (Val, Range<usize>),
-    ) -> Option<(Val, Range<usize>)> {
-        match self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        key: &'static &'static str,
+        value: (Val, Span),
+    ) -> Option<(Val, Span)> {
+        match self.0.binary_search_by(|(k, _)| (**k).cmp(*key)) {
             Ok(i) => self
                 .0
                 .get_mut(i)
@@ -326,7 +358,7 @@ impl Fields {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &&'static str> + '_ {
-        self.0.iter().map(|(k, _)| k)
+        self.0.iter().map(|(k, _)| *k)
     }
 
     pub fn len(&self) -> usize {
@@ -338,10 +370,10 @@ impl Fields {
     }
 }
 
-type FieldParts<'a> = fn(&'a FieldEntry) -> (&'a &'static str, &'a (Val, Range<usize>));
+type FieldParts<'a> = fn(&'a FieldEntry) -> (&'a &'static str, &'a (Val, Span));
 
 impl<'a> IntoIterator for &'a Fields {
-    type Item = (&'a &'static str, &'a (Val, Range<usize>));
+    type Item = (&'a &'static str, &'a (Val, Span));
     type IntoIter = std::iter::Map<std::slice::Iter<'a, FieldEntry>, FieldParts<'a>>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -417,7 +449,7 @@ impl Fact {
             span: self
                 .fields
                 .get(key)
-                .map_or(self.loc.span.clone(), |(_, s)| s.clone()),
+                .map_or(self.loc.span.clone(), |(_, s)| s.range()),
         }
     }
 

@@ -3,8 +3,8 @@
 
 use super::{
     Bound, COMMON, Date, Expect, Fact, Interner, Kind, LoadSpec, Loc, MAX_STRING_CHARS, Measure,
-    MeasureError, Meta, ParamVal, Parsed, Quality, Str, TABLES, TableSchema, Val, merge::duplicate,
-    sort_problems, table,
+    MeasureError, Meta, ParamVal, Parsed, Quality, Span, Str, TABLES, TableSchema, Val,
+    merge::duplicate, sort_problems, table,
 };
 use crate::error::{Error, Problem, SourceFile, suggest};
 use ::toml::Spanned;
@@ -738,7 +738,7 @@ impl<'a> Reader<'a> {
                                 items.push(s);
                             }
                         }
-                        Some(Val::List(items))
+                        Some(Val::List(items.into_boxed_slice()))
                     }
                     other => {
                         let msg = format!(
@@ -751,7 +751,7 @@ impl<'a> Reader<'a> {
                 },
             };
             if let Some(val) = val {
-                fields.insert(col.key, (val, v.span()));
+                fields.insert(&col.key, (val, Span::from(v.span())));
             }
         }
         for col in schema.cols.iter().filter(|c| c.required) {
