@@ -400,7 +400,7 @@ impl Lowered<'_> {
             Origin::Fact(i) => match s.facts.get(*i) {
                 Some(fact) => Provenance {
                     place: line_place(s, &fact.loc),
-                    source: fact.source.clone(),
+                    source: fact.source.to_string(),
                 },
                 None => Provenance {
                     place: "?".into(),

@@ -543,7 +543,7 @@ fn lower_fact(l: &mut Lowerer<'_>, i: usize, f: &Fact) {
             if ok && live && is_current(l, f) {
                 let (bound, value) = measure_of(f, "percent");
                 let stage = match f.get("stage") {
-                    Some(Val::Str(s)) => s.clone(),
+                    Some(Val::Str(s)) => s.to_string(),
                     _ => "all".to_string(),
                 };
                 let t = Box::new([
@@ -731,7 +731,7 @@ fn lower_event(l: &mut Lowerer<'_>, i: usize, f: &Fact, live: bool) {
     let actor_ok = l.check_ref(f, "actor", f.str("actor"), RefKind::Country);
     let kind = f.str("kind");
     let target = match f.get("target") {
-        Some(Val::Str(t)) => t.clone(),
+        Some(Val::Str(t)) => t.to_string(),
         _ => "all".to_string(),
     };
     let target_ok = target == "all" || l.check_ref(f, "target", &target, RefKind::Country);

@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json, json};
 
 fn val_text(v: &Val) -> String {
     match v {
-        Val::Str(s) => s.clone(),
+        Val::Str(s) => s.to_string(),
         Val::Num(n) => format!("{n}"),
         Val::Bool(b) => b.to_string(),
         Val::Date(d) => d.to_string(),

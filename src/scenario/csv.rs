@@ -10,25 +10,17 @@
 //! mark and CRLF line ends are read as if absent.
 
 use super::{
-    COMMON, Col, Date, Fact, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, TableSchema, Val,
-    toml::measure_help,
+    COMMON, Col, Date, Fact, Interner, Kind, Loc, MAX_STRING_CHARS, Measure, Quality, Span, Str,
+    TableSchema, Val, toml::measure_help,
 };
 use crate::error::{Problem, SourceFile, suggest};
 use std::ops::Range;
 
 /// What a `[[load]]` gives rows that do not say themselves.
-pub(super) struct Defaults<'a> {
-    pub source: Option<&'a str>,
+pub(super) struct Defaults {
+    /// The `[[load]]`'s `source`, interned: every row without its own cites the same string.
+    pub source: Option<Str>,
     pub quality: Quality,
-}
-
-/// The facts of a table file.
-pub(super) struct Read {
-    /// Every row that could be read; with problems, only those whose required fields could be.
-    pub facts: Vec<Fact>,
-    /// True when the file as a whole could not be read (empty, binary, no usable header, a
-    /// missing required column): its facts are missing, not merely wrong.
-    pub lost: bool,
 }
 
 /// A cell that does not hold what its column needs.
@@ -46,26 +38,30 @@ fn bad(message: String) -> Bad {
     }
 }
 
-/// Reads the rows of `file` (index `fid` among the loader's files) as facts of `schema`.
+/// Reads the rows of `file` (index `fid` among the loader's files) as facts of `schema`, and
+/// hands each fact to `add` as it is read: every row that could be read; with problems, only
+/// those whose required fields could be. A problem `add` returns (a duplicate) is recorded
+/// after the row's own.
+///
+/// Returns true when the file as a whole could not be read (empty, binary, no usable header, a
+/// missing required column): its facts are missing, not merely wrong.
 pub(super) fn read(
     file: &SourceFile,
     fid: usize,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
+    strings: &mut Interner,
     problems: &mut Vec<Problem>,
-) -> Read {
+    add: &mut dyn FnMut(Fact) -> Option<Problem>,
+) -> bool {
     let text: &str = &file.text;
-    let lost = Read {
-        facts: Vec::new(),
-        lost: true,
-    };
     if let Some(at) = text.find('\0') {
         problems.push(
             Problem::new(file, at..at + 1, "the file is binary, not a CSV table")
                 .label("NUL byte")
                 .help("save the table as CSV (comma-separated text) in UTF-8"),
         );
-        return lost;
+        return true;
     }
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let bytes = &text.as_bytes()[start..];
@@ -78,19 +74,20 @@ pub(super) fn read(
                     example_header(schema)
                 )),
         );
-        return lost;
+        return true;
     }
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
     let mut record = ::csv::StringRecord::new();
+    // Reused from row to row, as `record` is: the cells' spans, and the fields of a row before
+    // they are copied into a fact's own vector of their size.
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut scratch = super::Fields::new();
     let mut header: Option<Header> = None;
     let mut rows = 0usize;
-    let mut out = Read {
-        facts: Vec::new(),
-        lost: false,
-    };
+    let mut lost = false;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -101,7 +98,7 @@ pub(super) fn read(
                     Problem::new(file, at..at + 1, format!("cannot read the table: {e}"))
                         .label("unreadable"),
                 );
-                out.lost = true;
+                lost = true;
                 break;
             }
         }
@@ -110,8 +107,8 @@ pub(super) fn read(
         while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
             at += 1;
         }
-        let (spans, end) = match scan_record(text.as_bytes(), at) {
-            Ok(x) => x,
+        let end = match scan_record(text.as_bytes(), at, &mut spans) {
+            Ok(end) => end,
             Err(quote) => {
                 problems.push(
                     Problem::new(file, quote..quote + 1, "unclosed quote")
@@ -119,7 +116,7 @@ pub(super) fn read(
                         .help("close the quoted cell with `\"`; a quote inside a quoted cell is written `\"\"`"),
                 );
                 // The rest of the file is inside the quote: nothing after it is a row.
-                out.lost |= header.is_none();
+                lost |= header.is_none();
                 rows += 1;
                 break;
             }
@@ -136,7 +133,7 @@ pub(super) fn read(
             None => {
                 let h = read_header(file, schema, defaults, &record, &cell, at..end, problems);
                 if h.missing_required {
-                    out.lost = true;
+                    lost = true;
                 }
                 header = Some(h);
             }
@@ -168,16 +165,18 @@ pub(super) fn read(
                     &record,
                     &cell,
                     at..end,
+                    strings,
+                    &mut scratch,
                     problems,
                 ) {
-                    out.facts.push(f);
+                    problems.extend(add(f));
                 }
             }
         }
     }
     match &header {
-        None => out.lost = true,
-        Some(_) if rows == 0 && !out.lost => {
+        None => lost = true,
+        Some(_) if rows == 0 && !lost => {
             // A header and no rows: a table that loads nothing is a mistake, not a table.
             let first = text[start..]
                 .find(['\r', '\n'])
@@ -190,7 +189,7 @@ pub(super) fn read(
         }
         Some(_) => {}
     }
-    out
+    lost
 }
 
 /// `mineral,stage,country,year,percent,source`: the required columns, for help texts.
@@ -218,7 +217,7 @@ struct Header {
 fn read_header(
     file: &SourceFile,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
     record: &::csv::StringRecord,
     cell: &dyn Fn(usize) -> Range<usize>,
     row: Range<usize>,
@@ -303,15 +302,17 @@ fn read_row(
     file: &SourceFile,
     fid: usize,
     schema: &'static TableSchema,
-    defaults: &Defaults<'_>,
+    defaults: &Defaults,
     header: &Header,
     record: &::csv::StringRecord,
     cell: &dyn Fn(usize) -> Range<usize>,
     row: Range<usize>,
+    strings: &mut Interner,
+    fields: &mut super::Fields,
     problems: &mut Vec<Problem>,
 ) -> Option<Fact> {
     let before = problems.len();
-    let mut fields = super::Fields::with_capacity(record.len());
+    fields.0.clear();
     for (i, (col, text)) in header.cols.iter().zip(record.iter()).enumerate() {
         let Some(col) = col else { continue };
         let text = text.trim();
@@ -328,9 +329,9 @@ fn read_row(
             }
             continue;
         }
-        match value(schema, col, text) {
+        match value(schema, col, text, strings) {
             Ok(v) => {
-                fields.insert(col.key, (v, cell(i)));
+                fields.insert(&col.key, (v, Span::from(cell(i))));
             }
             Err(b) => {
                 let mut p = Problem::new(file, cell(i), b.message).label(b.label);
@@ -341,9 +342,9 @@ fn read_row(
             }
         }
     }
-    let source = match fields.get("source") {
-        Some((Val::Str(s), _)) => s.clone(),
-        _ => defaults.source.unwrap_or("").to_string(),
+    let source = match (fields.get("source"), &defaults.source) {
+        (Some((Val::Str(s), _)), _) | (_, Some(s)) => s.clone(),
+        _ => strings.get(""),
     };
     let needs_source =
         schema.needs_source || (schema.name == "country" && fields.contains_key("governance"));
@@ -368,21 +369,23 @@ fn read_row(
         Some((Val::Str(q), _)) => Quality::parse(q).unwrap_or(defaults.quality),
         _ => defaults.quality,
     };
-    let keep = problems.len() == before || super::keep_with_problems(schema, &fields);
-    keep.then_some(Fact {
+    let keep = problems.len() == before || super::keep_with_problems(schema, fields);
+    keep.then(|| Fact {
         table: schema,
         loc: Loc {
             file: fid,
             span: row,
         },
-        fields,
+        // Room for the cells that hold a value, not for every column: most rows leave most
+        // of the common columns (`quality`, `note`, `from`, …) empty.
+        fields: super::Fields(fields.0.drain(..).collect()),
         source,
         quality,
     })
 }
 
 /// The value of a non-empty cell, read as its column's kind.
-fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
+fn value(schema: &TableSchema, col: &Col, text: &str, strings: &mut Interner) -> Result<Val, Bad> {
     let key = col.key;
     let number = |what: &str| -> Result<f64, Bad> {
         let n: f64 = text
@@ -400,7 +403,12 @@ fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
     };
     match col.kind {
         Kind::Id | Kind::Text => {
-            let n = text.chars().count();
+            // No more characters than bytes: only a long cell needs counting.
+            let n = if text.len() > MAX_STRING_CHARS {
+                text.chars().count()
+            } else {
+                0
+            };
             if n > MAX_STRING_CHARS {
                 return Err(Bad {
                     message: format!(
@@ -410,11 +418,11 @@ fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
                     help: Some("shorten it, or cite a document instead of quoting it".into()),
                 });
             }
-            Ok(Val::Str(text.to_string()))
+            Ok(Val::Str(strings.get(text)))
         }
         Kind::Enum(words) => {
             if words.contains(&text) {
-                Ok(Val::Str(text.to_string()))
+                Ok(Val::Str(strings.get(text)))
             } else {
                 Err(Bad {
                     message: format!("unknown {key} `{text}` in `{}`", schema.name),
@@ -499,7 +507,7 @@ fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
                     help: Some("separate ids with `;`, e.g. gallium;germanium".into()),
                 });
             }
-            Ok(Val::List(items))
+            Ok(Val::List(items.into_boxed_slice()))
         }
         Kind::Measure { net_exporter } => match Measure::parse(text, net_exporter) {
             Ok(m) => Ok(Val::Measure(m)),
@@ -520,9 +528,14 @@ fn value(schema: &TableSchema, col: &Col, text: &str) -> Result<Val, Bad> {
 /// The byte span of each cell of the record that starts at `at`, and where the record ends (its
 /// line end excluded), following RFC 4180 as the `csv` crate reads it: a cell that starts with
 /// `"` runs to the next lone `"` (`""` is a quote inside it), and a record ends at `\n`, `\r\n`
-/// or `\r` outside quotes. `Err` holds the offset of a quote that is never closed.
-pub(super) fn scan_record(b: &[u8], at: usize) -> Result<(Vec<Range<usize>>, usize), usize> {
-    let mut spans = Vec::new();
+/// or `\r` outside quotes. `Err` holds the offset of a quote that is never closed. The spans go
+/// to `spans`, cleared first.
+pub(super) fn scan_record(
+    b: &[u8],
+    at: usize,
+    spans: &mut Vec<Range<usize>>,
+) -> Result<usize, usize> {
+    spans.clear();
     let mut i = at;
     loop {
         let start = i;
@@ -547,7 +560,7 @@ pub(super) fn scan_record(b: &[u8], at: usize) -> Result<(Vec<Range<usize>>, usi
         if b.get(i) == Some(&b',') {
             i += 1;
         } else {
-            return Ok((spans, i));
+            return Ok(i);
         }
     }
 }
@@ -560,12 +573,16 @@ mod tests {
     #[test]
     fn cells_are_located_through_quotes_and_line_ends() {
         let t = b"a,\"b,\"\"c\"\"\",d\r\nx";
-        let (spans, end) = scan_record(t, 0).unwrap();
+        let scan = |b: &[u8], at| {
+            let mut spans = vec![99..99];
+            scan_record(b, at, &mut spans).map(|end| (spans, end))
+        };
+        let (spans, end) = scan(t, 0).unwrap();
         assert_eq!(spans, vec![0..1, 2..11, 12..13]);
         assert_eq!(end, 13);
-        assert_eq!(scan_record(t, 15).unwrap(), (vec![15..16], 16));
-        assert_eq!(scan_record(b"a,\"open\nrest", 0), Err(2));
-        assert_eq!(scan_record(b"", 0).unwrap(), (vec![0..0], 0));
+        assert_eq!(scan(t, 15).unwrap(), (vec![15..16], 16));
+        assert_eq!(scan(b"a,\"open\nrest", 0), Err(2));
+        assert_eq!(scan(b"", 0).unwrap(), (vec![0..0], 0));
     }
 
     use super::{Defaults, read};
@@ -608,8 +625,20 @@ mod tests {
             source: None,
             quality: Quality::Official,
         };
-        let r = read(&file, 0, schema, &defaults, &mut problems);
-        (r.facts, problems, file)
+        let mut facts = Vec::new();
+        read(
+            &file,
+            0,
+            schema,
+            &defaults,
+            &mut Default::default(),
+            &mut problems,
+            &mut |f| {
+                facts.push(f);
+                None
+            },
+        );
+        (facts, problems, file)
     }
 
     proptest! {
@@ -656,12 +685,12 @@ mod tests {
                 if name.trim().is_empty() {
                     continue;
                 }
-                prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().to_string())));
+                prop_assert_eq!(f.get("note").cloned(), (!note.trim().is_empty()).then(|| Val::Str(note.trim().into())));
                 let (_, span) = f.fields.get("id").unwrap();
-                prop_assert_eq!(&file.text[span.clone()], id.as_str());
+                prop_assert_eq!(&file.text[span.range()], id.as_str());
                 let (_, span) = f.fields.get("name").unwrap();
                 let written = quoted(name);
-                prop_assert_eq!(&file.text[span.clone()], written.as_str());
+                prop_assert_eq!(&file.text[span.range()], written.as_str());
                 // The row starts on a line of its own.
                 prop_assert!(f.loc.span.start == 0 || matches!(file.text.as_bytes()[f.loc.span.start - 1], b'\n' | b'\r') || bom);
             }

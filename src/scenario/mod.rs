@@ -29,14 +29,140 @@ pub const MAX_EXTENDS_DEPTH: usize = 32;
 /// Longest string value lode accepts.
 pub const MAX_STRING_CHARS: usize = 4096;
 
+// Spans are stored as `u32` offsets ([`Span`]): every file lode reads fits.
+const _: () = assert!(MAX_FILE_BYTES <= u32::MAX as u64);
+
+/// A string of a scenario (an id, a name, a citation), shared by every fact that has the same
+/// text: strings are interned while a scenario is read, so the id `CHN` of ten thousand rows, or
+/// a file's `default_source`, is held once. Reads as a `&str` (`Deref`, [`Str::as_str`]).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Str(Arc<str>);
+
+impl Str {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+// `Str` hashes and compares as its text, so a set of them is looked up by `&str`.
+impl std::borrow::Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Self {
+        Str(Arc::from(s))
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Self {
+        Str(Arc::from(s))
+    }
+}
+
+impl std::fmt::Display for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Debug for Str {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl serde::Serialize for Str {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// The strings of a scenario being read: each text once, handed out as shared [`Str`]s.
+#[derive(Default)]
+pub(crate) struct Interner(rustc_hash::FxHashSet<Str>);
+
+impl Interner {
+    /// The shared string of `text`.
+    pub(crate) fn get(&mut self, text: &str) -> Str {
+        if let Some(s) = self.0.get(text) {
+            return s.clone();
+        }
+        let s = Str::from(text);
+        self.0.insert(s.clone());
+        s
+    }
+}
+
+/// A byte span in a file, as `u32` offsets: half a `Range<usize>`, and one is kept for every
+/// field of every fact. Files are at most [`MAX_FILE_BYTES`]; an offset past `u32::MAX` (text
+/// loaded with [`load_str`]) would read as `u32::MAX`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// The span as a range of byte offsets.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(r: Range<usize>) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            start: narrow(r.start),
+            end: narrow(r.end),
+        }
+    }
+}
+
 /// A field value, with the span of the value in its file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
-    Str(String),
+    Str(Str),
     Num(f64),
     Bool(bool),
     Date(Date),
-    List(Vec<String>),
+    /// A boxed slice, not a `Vec`: with it a `Val` is 24 bytes, not 32.
+    List(Box<[String]>),
     /// A measured percentage (`93.8`, `>50`, `<25`, `W`, `E`).
     Measure(Measure),
 }
@@ -45,7 +171,7 @@ impl Val {
     /// The value as written in a key: used to compare facts for overlays and removals.
     pub fn key_text(&self) -> String {
         match self {
-            Val::Str(s) => s.clone(),
+            Val::Str(s) => s.to_string(),
             Val::Num(n) => match whole(*n) {
                 Some(i) => i.to_string(),
                 None => format!("{n}"),
@@ -179,14 +305,15 @@ pub struct Loc {
 
 /// A fact's fields by column name, each with the span of its value, in name order. A sorted
 /// vector: a fact has a handful of fields, and a `BTreeMap` allocated a node of eleven slots
-/// (≈ 700 bytes) for each fact.
+/// (≈ 700 bytes) for each fact. Readers size it to the fields they keep: 40 bytes each, the
+/// name a thin reference to its column's `key` in the schema.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Fields(Vec<(&'static str, (Val, Range<usize>))>);
+pub struct Fields(Vec<(&'static &'static str, (Val, Span))>);
 
-type FieldEntry = (&'static str, (Val, Range<usize>));
+type FieldEntry = (&'static &'static str, (Val, Span));
 
-fn entry_parts(e: &FieldEntry) -> (&&'static str, &(Val, Range<usize>)) {
-    (&e.0, &e.1)
+fn entry_parts(e: &FieldEntry) -> (&&'static str, &(Val, Span)) {
+    (e.0, &e.1)
 }
 
 impl Fields {
@@ -198,21 +325,22 @@ impl Fields {
         Fields(Vec::with_capacity(n))
     }
 
-    pub fn get(&self, key: &str) -> Option<&(Val, Range<usize>)> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    pub fn get(&self, key: &str) -> Option<&(Val, Span)> {
+        self.0.iter().find(|(k, _)| **k == key).map(|(_, v)| v)
     }
 
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
 
-    /// Sets a field, replacing (and returning) one of the same name.
+    /// Sets a field, replacing (and returning) one of the same name. `key` is the `key` of a
+    /// column of the schema ([`Col`]).
     pub fn insert(
         &mut self,
-        key: &'static str,
-        value: (Val, Range<usize>),
-    ) -> Option<(Val, Range<usize>)> {
-        match self.0.binary_search_by(|(k, _)| (*k).cmp(key)) {
+        key: &'static &'static str,
+        value: (Val, Span),
+    ) -> Option<(Val, Span)> {
+        match self.0.binary_search_by(|(k, _)| (**k).cmp(*key)) {
             Ok(i) => self
                 .0
                 .get_mut(i)
@@ -230,7 +358,7 @@ impl Fields {
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &&'static str> + '_ {
-        self.0.iter().map(|(k, _)| k)
+        self.0.iter().map(|(k, _)| *k)
     }
 
     pub fn len(&self) -> usize {
@@ -242,10 +370,10 @@ impl Fields {
     }
 }
 
-type FieldParts<'a> = fn(&'a FieldEntry) -> (&'a &'static str, &'a (Val, Range<usize>));
+type FieldParts<'a> = fn(&'a FieldEntry) -> (&'a &'static str, &'a (Val, Span));
 
 impl<'a> IntoIterator for &'a Fields {
-    type Item = (&'a &'static str, &'a (Val, Range<usize>));
+    type Item = (&'a &'static str, &'a (Val, Span));
     type IntoIter = std::iter::Map<std::slice::Iter<'a, FieldEntry>, FieldParts<'a>>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -258,8 +386,8 @@ pub struct Fact {
     pub table: &'static TableSchema,
     pub loc: Loc,
     pub fields: Fields,
-    /// The citation (its own, or the file's `default_source`).
-    pub source: String,
+    /// The citation (its own, or the file's `default_source`), shared by the facts citing it.
+    pub source: Str,
     pub quality: Quality,
 }
 
@@ -321,7 +449,7 @@ impl Fact {
             span: self
                 .fields
                 .get(key)
-                .map_or(self.loc.span.clone(), |(_, s)| s.clone()),
+                .map_or(self.loc.span.clone(), |(_, s)| s.range()),
         }
     }
 
@@ -537,6 +665,8 @@ struct Loader {
     loaded: HashMap<PathBuf, Loc>,
     /// Indexes into `files` of the table files.
     tables: Vec<usize>,
+    /// The strings of every file read: facts of the TOML and of the tables share them.
+    strings: Interner,
 }
 
 /// One `[[load]]` entry.
@@ -649,6 +779,7 @@ impl Loader {
             complete: true,
             loaded: HashMap::new(),
             tables: Vec::new(),
+            strings: Interner::default(),
         }
     }
 
@@ -800,7 +931,7 @@ impl Loader {
         }
         let fid = self.files.len();
         self.files.push(file.clone());
-        let mut own = toml::parse(&file, fid, &mut self.problems)?;
+        let mut own = toml::parse(&file, fid, &mut self.strings, &mut self.problems)?;
         let base = match &own.extends {
             Some((rel, span)) => Some(self.load_parent(&dir, rel, (&file, span.clone()))?),
             None => None,
@@ -859,27 +990,29 @@ impl Loader {
                 text: Arc::from(text),
             });
             let defaults = csv::Defaults {
-                source: spec.source.as_deref(),
+                source: spec.source.as_deref().map(|s| self.strings.get(s)),
                 quality: spec.quality.unwrap_or(own.default_quality),
             };
-            let read = csv::read(
-                &self.files[fid],
+            // Each row goes straight to the file's facts (no vector of the table's own).
+            let files = &self.files;
+            let facts = &mut own.facts;
+            let lost = csv::read(
+                &files[fid],
                 fid,
                 spec.schema,
                 &defaults,
+                &mut self.strings,
                 &mut self.problems,
+                &mut |fact| match index.find_or_insert(facts, &fact, facts.len()) {
+                    Some(first) => Some(merge::duplicate(files, &facts[first], &fact)),
+                    None => {
+                        facts.push(fact);
+                        None
+                    }
+                },
             );
-            if read.lost {
+            if lost {
                 self.complete = false;
-            }
-            own.facts.reserve(read.facts.len());
-            for fact in read.facts {
-                if let Some(first) = index.find_or_insert(&own.facts, &fact, own.facts.len()) {
-                    let p = merge::duplicate(&self.files, &own.facts[first], &fact);
-                    self.problems.push(p);
-                } else {
-                    own.facts.push(fact);
-                }
             }
         }
     }

@@ -2,9 +2,9 @@
 //! problem of the file collected in one pass, each pointing at its key.
 
 use super::{
-    Bound, COMMON, Date, Expect, Fact, Kind, LoadSpec, Loc, MAX_STRING_CHARS, Measure,
-    MeasureError, Meta, ParamVal, Parsed, Quality, TABLES, TableSchema, Val, merge::duplicate,
-    sort_problems, table,
+    Bound, COMMON, Date, Expect, Fact, Interner, Kind, LoadSpec, Loc, MAX_STRING_CHARS, Measure,
+    MeasureError, Meta, ParamVal, Parsed, Quality, Span, Str, TABLES, TableSchema, Val,
+    merge::duplicate, sort_problems, table,
 };
 use crate::error::{Error, Problem, SourceFile, suggest};
 use ::toml::Spanned;
@@ -17,6 +17,7 @@ use std::ops::Range;
 pub(super) fn parse(
     file: &SourceFile,
     fid: usize,
+    strings: &mut Interner,
     problems: &mut Vec<Problem>,
 ) -> Result<Parsed, Error> {
     let (root, errors) = DeTable::parse_recoverable(&file.text);
@@ -42,6 +43,7 @@ pub(super) fn parse(
     let mut r = Reader {
         file,
         fid,
+        strings,
         problems,
     };
     let mut out = Parsed {
@@ -72,6 +74,8 @@ pub(super) fn parse(
             }
         }
     }
+    // Interned once: every fact of the file without a source of its own shares it.
+    let default_source = default_source.map(|s| r.strings.get(&s));
     let mut keys_seen = super::KeyIndex::default();
     for (k, v) in root.iter() {
         let key = k.get_ref().as_ref();
@@ -101,7 +105,7 @@ pub(super) fn parse(
                 Some(schema) => {
                     for row in r.rows(v, key) {
                         if let Some(fact) =
-                            r.read_fact(schema, row, default_source.as_deref(), default_quality)
+                            r.read_fact(schema, row, default_source.as_ref(), default_quality)
                         {
                             if let Some(first) =
                                 keys_seen.find_or_insert(&out.facts, &fact, out.facts.len())
@@ -147,6 +151,7 @@ pub(super) fn measure_help(net_exporter: bool) -> &'static str {
 struct Reader<'a> {
     file: &'a SourceFile,
     fid: usize,
+    strings: &'a mut Interner,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -214,9 +219,26 @@ impl<'a> Reader<'a> {
     }
 
     fn string(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<String> {
+        self.text(key, v).map(str::to_string)
+    }
+
+    /// [`Reader::string`], interned.
+    fn shared(&mut self, key: &str, v: &Spanned<DeValue<'_>>) -> Option<Str> {
+        let s = self.text(key, v)?;
+        Some(self.strings.get(s))
+    }
+
+    /// A string value, borrowed from the tree; `None` (with a problem) for anything else or a
+    /// string past [`MAX_STRING_CHARS`].
+    fn text<'v>(&mut self, key: &str, v: &'v Spanned<DeValue<'_>>) -> Option<&'v str> {
         match v.get_ref() {
             DeValue::String(s) => {
-                let n = s.chars().count();
+                // No more characters than bytes: only a long string needs counting.
+                let n = if s.len() > MAX_STRING_CHARS {
+                    s.chars().count()
+                } else {
+                    0
+                };
                 if n > MAX_STRING_CHARS {
                     let msg = format!(
                         "`{key}` is {n} characters long, more than the limit of {MAX_STRING_CHARS}"
@@ -228,7 +250,7 @@ impl<'a> Reader<'a> {
                     p.help = Some("shorten it, or cite a document instead of quoting it".into());
                     None
                 } else {
-                    Some(s.to_string())
+                    Some(s)
                 }
             }
             other => {
@@ -609,7 +631,7 @@ impl<'a> Reader<'a> {
         &mut self,
         schema: &'static TableSchema,
         (t, span): (&DeTable<'_>, Range<usize>),
-        default_source: Option<&str>,
+        default_source: Option<&Str>,
         default_quality: Quality,
     ) -> Option<Fact> {
         let before = self.problems.len();
@@ -622,8 +644,8 @@ impl<'a> Reader<'a> {
                 continue;
             };
             let val = match col.kind {
-                Kind::Id | Kind::Text => self.string(key, v).map(Val::Str),
-                Kind::Enum(words) => self.string(key, v).and_then(|s| {
+                Kind::Id | Kind::Text => self.shared(key, v).map(Val::Str),
+                Kind::Enum(words) => self.shared(key, v).and_then(|s| {
                     if words.contains(&s.as_str()) {
                         Some(Val::Str(s))
                     } else {
@@ -716,7 +738,7 @@ impl<'a> Reader<'a> {
                                 items.push(s);
                             }
                         }
-                        Some(Val::List(items))
+                        Some(Val::List(items.into_boxed_slice()))
                     }
                     other => {
                         let msg = format!(
@@ -729,7 +751,7 @@ impl<'a> Reader<'a> {
                 },
             };
             if let Some(val) = val {
-                fields.insert(col.key, (val, v.span()));
+                fields.insert(&col.key, (val, Span::from(v.span())));
             }
         }
         for col in schema.cols.iter().filter(|c| c.required) {
@@ -741,9 +763,9 @@ impl<'a> Reader<'a> {
                 p.label = format!("no `{}`", col.key);
             }
         }
-        let source = match fields.get("source") {
-            Some((Val::Str(s), _)) => s.clone(),
-            _ => default_source.unwrap_or("").to_string(),
+        let source = match (fields.get("source"), default_source) {
+            (Some((Val::Str(s), _)), _) | (_, Some(s)) => s.clone(),
+            _ => self.strings.get(""),
         };
         let needs_source =
             schema.needs_source || (schema.name == "country" && fields.contains_key("governance"));
