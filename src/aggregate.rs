@@ -629,7 +629,6 @@ pub fn compute(facts: &mut Facts) {
 struct Init {
     id: Sym,
     partnership: Sym,
-    kind: Sym,
     mineral: Sym,
     stage: Sym,
     country: Sym,
@@ -641,6 +640,11 @@ struct Init {
     route: Option<(Sym, i64)>,
     years: i64,
     inputs: Vec<Input>,
+    /// What its kind pulls ([`lever_of`]), and whether it is an infrastructure investment
+    /// (routes) or a joint venture or trade mission (offtakes): read once, not per pair.
+    lever: &'static str,
+    infra: bool,
+    offtake_kind: bool,
 }
 
 /// Which lever each kind pulls (mirrors `KindLever` in rules/60_initiatives.dl).
@@ -721,7 +725,6 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         inits.push(Init {
             id,
             partnership: t[1].sym(),
-            kind: t[2].sym(),
             mineral: t[3].sym(),
             stage: t[4].sym(),
             country: t[5].sym(),
@@ -733,9 +736,17 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             route,
             years: yrs,
             inputs,
+            lever: lever_of(syms.name(t[2].sym())),
+            infra: syms.name(t[2].sym()) == "infrastructure_investment",
+            offtake_kind: matches!(syms.name(t[2].sym()), "joint_venture" | "trade_mission"),
         });
     }
-    let lever = |i: &Init| lever_of(syms.name(i.kind));
+    let lever = |i: &Init| i.lever;
+    // The confidence initiatives on each mineral × country, in initiative order.
+    let mut boosters: FxHashMap<(Sym, Sym), Vec<&Init>> = FxHashMap::default();
+    for c in inits.iter().filter(|c| c.lever == "confidence") {
+        boosters.entry((c.mineral, c.country)).or_default().push(c);
+    }
     let mut pinputs = Vec::new();
     let conf_active = ctx.param("confidence_active", &mut pinputs);
     let conf_proposed = ctx.param("confidence_proposed", &mut pinputs);
@@ -775,6 +786,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         })
         .collect();
     let horizon_of = |i: &Init| eff.get(&i.id).map_or(i.horizon, |e| e.0);
+    let horizons: Vec<i64> = inits.iter().map(horizon_of).collect();
 
     let mut shares_out = Vec::new();
     let mut hhi_out = Vec::new();
@@ -803,19 +815,16 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             let mut added = 0i64;
             let mut extra_route: BTreeMap<Sym, i64> = BTreeMap::new();
             let mut offtake: BTreeMap<(Sym, Sym), i64> = BTreeMap::new();
-            for j in &inits {
-                if (!with && j.id == i.id) || horizon_of(j) > h_i {
+            for (j, &h_j) in inits.iter().zip(&horizons) {
+                if (!with && j.id == i.id) || h_j > h_i {
                     continue;
                 }
                 if j.mineral == m && j.stage == s && j.capacity > 0 && lever(j) == "capacity" {
-                    let boosts = inits
-                        .iter()
-                        .filter(|c| {
-                            lever(c) == "confidence"
-                                && (with || c.id != i.id)
-                                && c.mineral == j.mineral
-                                && c.country == j.country
-                        })
+                    let boosts = boosters
+                        .get(&(j.mineral, j.country))
+                        .into_iter()
+                        .flatten()
+                        .filter(|c| with || c.id != i.id)
                         .inspect(|c| inputs.extend(c.inputs.iter().copied()))
                         .count() as i64;
                     let base = if active.contains(&Some(j.status)) {
@@ -830,16 +839,12 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                     inputs.extend(j.inputs.iter().copied());
                 }
                 if let Some((_, r)) = j.route
-                    && syms.name(j.kind) == "infrastructure_investment"
+                    && j.infra
                 {
                     *extra_route.entry(j.country).or_insert(0) += r;
                     inputs.extend(j.inputs.iter().copied());
                 }
-                if j.offtake > 0
-                    && j.mineral == m
-                    && j.stage == s
-                    && matches!(syms.name(j.kind), "joint_venture" | "trade_mission")
-                {
+                if j.offtake > 0 && j.mineral == m && j.stage == s && j.offtake_kind {
                     for &k in members.get(&j.partnership).into_iter().flatten() {
                         let e = offtake.entry((k, j.country)).or_insert(0);
                         *e = (*e).max(j.offtake);

@@ -23,12 +23,15 @@ pub type Firings = Vec<Vec<Tuple>>;
 /// which [`Facts::sort`] (the end of every `aggregate::compute`) left sorted: shared, not
 /// copied, unless they hold duplicates to drop.
 fn merge_inputs(facts: &Facts, mut derived: Database) -> Database {
-    let ranks = facts.syms.ranks();
     for (i, r) in program().relations.iter().enumerate() {
         if r.input {
             derived.share(i, &facts.db);
         }
-        derived.sort_rel(i, &ranks);
+    }
+    let ranks = facts.syms.ranks();
+    let orders = derived.orders(&ranks);
+    for (i, order) in orders.into_iter().enumerate() {
+        derived.apply(i, order.as_deref());
     }
     derived
 }

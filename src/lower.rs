@@ -123,13 +123,10 @@ impl Facts {
     pub fn sort(&mut self) {
         let ranks = self.syms.ranks();
         // Per relation, the new position of each old one (`None`: the relation did not move).
-        let mut moved: Vec<Option<Vec<u32>>> = vec![None; self.db.len()];
-        for (r, slot) in moved.iter_mut().enumerate() {
-            let tuples = self.db.rel(r);
-            if ranks.is_sorted(tuples) {
-                continue;
-            }
-            let order = ranks.order(tuples);
+        let orders = self.db.orders(&ranks);
+        let mut moved: Vec<Option<Vec<u32>>> = vec![None; orders.len()];
+        for ((r, slot), order) in moved.iter_mut().enumerate().zip(orders) {
+            let Some(order) = order else { continue };
             let mut new_of = vec![0u32; order.len()];
             for (new, &old) in order.iter().enumerate() {
                 new_of[old as usize] = new as u32;

@@ -265,6 +265,10 @@ fn cmp_tuples_by(
         .unwrap_or_else(|| a.len().cmp(&b.len()))
 }
 
+/// From this many tuples on, [`Database::orders`] orders the relations in parallel (below it,
+/// starting the thread pool costs more than it saves).
+pub const PARALLEL_SORT_TUPLES: usize = 50_000;
+
 /// Tuples of every relation of the program, indexed by relation id.
 ///
 /// Each relation sits behind an `Arc`, so a model can take a facts' (sorted) input relations
@@ -330,20 +334,40 @@ impl Database {
     /// order and without duplicates is left as it is, shared or not).
     pub fn sort(&mut self, syms: &Symbols) {
         let ranks = syms.ranks();
-        for i in 0..self.rels.len() {
-            self.sort_rel(i, &ranks);
+        let orders = self.orders(&ranks);
+        for (i, order) in orders.into_iter().enumerate() {
+            self.apply(i, order.as_deref());
         }
     }
 
-    /// [`Database::sort`] of one relation.
-    pub fn sort_rel(&mut self, i: usize, ranks: &Ranks<'_>) {
-        let r = self.rel(i);
-        if ranks.is_sorted(r) && !r.windows(2).any(|w| w[0] == w[1]) {
-            return;
+    /// Moves relation `i`'s tuples into `order` (from [`Database::orders`]) and drops duplicates;
+    /// a relation already in order and without duplicates is left as it is, shared or not.
+    pub fn apply(&mut self, i: usize, order: Option<&[u32]>) {
+        match order {
+            Some(order) => {
+                let r = self.rel_mut(i);
+                permute(r, order);
+                r.dedup();
+            }
+            None => {
+                if self.rel(i).windows(2).any(|w| w[0] == w[1]) {
+                    self.rel_mut(i).dedup();
+                }
+            }
         }
-        let r = self.rel_mut(i);
-        ranks.sort(r);
-        r.dedup();
+    }
+
+    /// For each relation, the positions of its tuples in reading order, or `None` if it is in
+    /// order already. Relations are independent, so a large database's are ordered in parallel
+    /// (rayon).
+    pub fn orders(&self, ranks: &Ranks<'_>) -> Vec<Option<Vec<u32>>> {
+        use rayon::prelude::*;
+        let order = |r: &Arc<Vec<Tuple>>| (!ranks.is_sorted(r)).then(|| ranks.order(r));
+        if self.size() >= PARALLEL_SORT_TUPLES {
+            self.rels.par_iter().map(order).collect()
+        } else {
+            self.rels.iter().map(order).collect()
+        }
     }
 
     pub fn contains(&self, i: usize, t: &[Value]) -> bool {
