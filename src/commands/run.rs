@@ -11,10 +11,6 @@ use crate::model::Value;
 use crate::report;
 use std::path::Path;
 
-/// From this many input tuples on, `lode run` frees the scenario and the origins before it
-/// evaluates (see [`run`]).
-const FREE_EARLY_TUPLES: usize = 100_000;
-
 /// What the plain listing keeps of a scenario.
 struct Listed {
     meta: crate::scenario::Meta,
@@ -51,20 +47,13 @@ pub fn run(
     // for a scenario that states claims, so that no conclusion resting on one goes unmarked.
     let automatic = !confidence && min.is_none() && confidence::has_claims(&s);
     if !(confidence || min.is_some() || automatic) {
-        // Past this point the listing reads only the scenario's name and the tuples. A large
-        // world's scenario and origins are freed before the evaluation, which reuses their
-        // memory (BENCHMARKS.md: at 10⁵ facts the peak falls by a third); a small one's are left
-        // to `release`, as freeing them one by one costs more than it saves.
-        let s = if facts.db.size() >= FREE_EARLY_TUPLES {
-            let meta = s.meta.clone();
-            drop(s);
-            facts.origins = Vec::new();
-            Listed { meta }
-        } else {
-            let meta = s.meta.clone();
-            release(s);
-            Listed { meta }
-        };
+        // Past this point the listing reads only the scenario's name and the tuples: the
+        // scenario and the origins are freed before the evaluation, which reuses their memory
+        // (BENCHMARKS.md: at 10⁵ facts the peak falls by a fifth).
+        let meta = s.meta.clone();
+        drop(s);
+        let s = Listed { meta };
+        facts.origins = Vec::new();
         let model = engine::evaluate(&facts);
         // Written as it is formatted: the listing of a large scenario is tens of MiB.
         return Ok(Outcome::stream(move |w| {
