@@ -709,6 +709,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         if Some(plan[3].sym()) == failed {
             continue;
         }
+        let kind = syms.name(t[2].sym());
         let mut inputs = vec![InputRef::new(rel::INITIATIVE, n), plan_ref];
         let offtake = offtakes.get(&id).map_or(0, |&(o, r)| {
             inputs.push(r);
@@ -736,12 +737,11 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             route,
             years: yrs,
             inputs,
-            lever: lever_of(syms.name(t[2].sym())),
-            infra: syms.name(t[2].sym()) == "infrastructure_investment",
-            offtake_kind: matches!(syms.name(t[2].sym()), "joint_venture" | "trade_mission"),
+            lever: lever_of(kind),
+            infra: kind == "infrastructure_investment",
+            offtake_kind: matches!(kind, "joint_venture" | "trade_mission"),
         });
     }
-    let lever = |i: &Init| i.lever;
     // The confidence initiatives on each mineral × country, in initiative order.
     let mut boosters: FxHashMap<(Sym, Sym), Vec<&Init>> = FxHashMap::default();
     for c in inits.iter().filter(|c| c.lever == "confidence") {
@@ -760,7 +760,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         let saved: i64 = inits
             .iter()
             .filter(|y| {
-                lever(y) == "years"
+                y.lever == "years"
                     && y.id != j.id
                     && y.mineral == j.mineral
                     && y.country == j.country
@@ -819,7 +819,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                 if (!with && j.id == i.id) || h_j > h_i {
                     continue;
                 }
-                if j.mineral == m && j.stage == s && j.capacity > 0 && lever(j) == "capacity" {
+                if j.mineral == m && j.stage == s && j.capacity > 0 && j.lever == "capacity" {
                     let boosts = boosters
                         .get(&(j.mineral, j.country))
                         .into_iter()

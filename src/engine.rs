@@ -28,11 +28,7 @@ fn merge_inputs(facts: &Facts, mut derived: Database) -> Database {
             derived.share(i, &facts.db);
         }
     }
-    let ranks = facts.syms.ranks();
-    let orders = derived.orders(&ranks);
-    for (i, order) in orders.into_iter().enumerate() {
-        derived.apply(i, order.as_deref());
-    }
+    derived.sort(&facts.syms);
     derived
 }
 

@@ -11,11 +11,6 @@ use crate::model::Value;
 use crate::report;
 use std::path::Path;
 
-/// What the plain listing keeps of a scenario.
-struct Listed {
-    meta: crate::scenario::Meta,
-}
-
 pub fn run(
     scenario: Option<&Path>,
     format: Format,
@@ -52,7 +47,6 @@ pub fn run(
         // (BENCHMARKS.md: at 10⁵ facts the peak falls by a fifth).
         let meta = s.meta.clone();
         drop(s);
-        let s = Listed { meta };
         facts.origins = Vec::new();
         let model = engine::evaluate(&facts);
         // Written as it is formatted: the listing of a large scenario is tens of MiB.
@@ -60,7 +54,7 @@ pub fn run(
             let written = match format {
                 Format::Table => report::write_relations_table(
                     w,
-                    &report::heading(&s.meta, &as_of),
+                    &report::heading(&meta, &as_of),
                     &facts.syms,
                     &model.db,
                     &rels,
@@ -72,12 +66,12 @@ pub fn run(
                     &facts.syms,
                     &model.db,
                     &rels,
-                    &s.meta,
+                    &meta,
                     &as_of,
                     &|_, _| None,
                 ),
             };
-            release((s, facts, model));
+            release((meta, facts, model));
             written
         }));
     }
