@@ -6,6 +6,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod aggregate;
+pub mod bake;
 pub mod cli;
 pub mod commands;
 pub mod confidence;

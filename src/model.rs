@@ -9,7 +9,19 @@ use std::sync::Arc;
 
 /// An interned name (country, mineral, level, …). Ids below the number of rule constants are the
 /// rule constants, in the order `build.rs` numbered them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Sym(pub u32);
 
 impl Sym {
@@ -18,7 +30,9 @@ impl Sym {
 }
 
 /// One field of a tuple.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Value {
     Sym(Sym),
     Num(i64),
@@ -61,6 +75,21 @@ impl Symbols {
             s.intern(c);
         }
         s
+    }
+
+    /// A table of exactly these names, the `i`th at id `i` (as [`Symbols::names`] lists them).
+    pub fn from_names(names: Vec<String>) -> Self {
+        let ids = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), Sym(i as u32)))
+            .collect();
+        Symbols { names, ids }
+    }
+
+    /// Every name, in id order.
+    pub fn names(&self) -> &[String] {
+        &self.names
     }
 
     pub fn intern(&mut self, name: &str) -> Sym {

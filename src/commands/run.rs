@@ -1,14 +1,16 @@
 //! `lode run`: evaluate a scenario and print its conclusions.
 
 use super::{Outcome, open, relation_ids, release};
+use crate::bake;
 use crate::cli::{EvalArgs, Format};
 use crate::confidence::{self, Confidences};
 use crate::datalog::program;
 use crate::engine;
 use crate::error::Error;
 use crate::explain::Explainer;
-use crate::model::Value;
+use crate::model::{Database, Symbols, Value};
 use crate::report;
+use crate::scenario::Meta;
 use std::path::Path;
 
 pub fn run(
@@ -36,12 +38,24 @@ pub fn run(
     } else {
         relation_ids(relations)?
     };
+    let plain = !confidence && min.is_none();
+    // The bundled baseline with no options was evaluated at build time (`bake`).
+    if plain
+        && scenario.is_none()
+        && eval.set.is_empty()
+        && eval.as_of.is_none()
+        && let Some(b) = bake::embedded(Some(&rels))
+        && !b.claims
+    {
+        let as_of = b.as_of.to_string();
+        return Ok(listing(format, rels, b.meta, as_of, b.syms, b.db));
+    }
     let (s, mut facts) = open(scenario, eval)?;
     let as_of = facts.as_of.to_string();
     // Confidence needs proofs (the provenance engine); it is shown when asked for, and always
     // for a scenario that states claims, so that no conclusion resting on one goes unmarked.
-    let automatic = !confidence && min.is_none() && confidence::has_claims(&s);
-    if !(confidence || min.is_some() || automatic) {
+    let automatic = plain && confidence::has_claims(&s);
+    if plain && !automatic {
         // Past this point the listing reads only the scenario's name and the tuples: the
         // scenario and the origins are freed before the evaluation, which reuses their memory
         // (BENCHMARKS.md: at 10⁵ facts the peak falls by a fifth).
@@ -49,31 +63,7 @@ pub fn run(
         drop(s);
         facts.origins = Vec::new();
         let model = engine::evaluate(&facts);
-        // Written as it is formatted: the listing of a large scenario is tens of MiB.
-        return Ok(Outcome::stream(move |w| {
-            let written = match format {
-                Format::Table => report::write_relations_table(
-                    w,
-                    &report::heading(&meta, &as_of),
-                    &facts.syms,
-                    &model.db,
-                    &rels,
-                    &|_, _| None,
-                    None,
-                ),
-                Format::Json => report::write_relations_json(
-                    w,
-                    &facts.syms,
-                    &model.db,
-                    &rels,
-                    &meta,
-                    &as_of,
-                    &|_, _| None,
-                ),
-            };
-            release((meta, facts, model));
-            written
-        }));
+        return Ok(listing(format, rels, meta, as_of, facts.syms, model.db));
     }
     let ex = Explainer::new(&s, &facts);
     let conf = Confidences::of_relations(&s, &ex, &rels);
@@ -117,4 +107,34 @@ pub fn run(
         release((s, facts));
         written
     }))
+}
+
+/// The plain listing (no confidence column), written as it is formatted: the listing of a large
+/// scenario is tens of MiB.
+fn listing(
+    format: Format,
+    rels: Vec<usize>,
+    meta: Meta,
+    as_of: String,
+    syms: Symbols,
+    db: Database,
+) -> Outcome {
+    Outcome::stream(move |w| {
+        let written = match format {
+            Format::Table => report::write_relations_table(
+                w,
+                &report::heading(&meta, &as_of),
+                &syms,
+                &db,
+                &rels,
+                &|_, _| None,
+                None,
+            ),
+            Format::Json => {
+                report::write_relations_json(w, &syms, &db, &rels, &meta, &as_of, &|_, _| None)
+            }
+        };
+        release((meta, syms, db));
+        written
+    })
 }

@@ -16,15 +16,31 @@ use crate::scenario::Meta;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Value as Json, json};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Renders one field value for a reader: `_bp` fields as percentages, `_milli` as decimals.
 pub fn field(syms: &Symbols, field_name: &str, v: &Value) -> String {
+    cell(syms, field_name, v).into_owned()
+}
+
+/// [`field`], borrowing a symbol's name instead of copying it.
+fn cell<'s>(syms: &'s Symbols, field_name: &str, v: &Value) -> Cow<'s, str> {
     match v {
-        Value::Num(n) if field_name.ends_with("_bp") => format!("{:.2}%", *n as f64 / 100.0),
-        Value::Num(n) if field_name.ends_with("_milli") => format!("{:.3}", *n as f64 / 1000.0),
-        _ => syms.show(v),
+        Value::Num(n) if field_name.ends_with("_bp") => Cow::Owned(fixed(*n, 100) + "%"),
+        Value::Num(n) if field_name.ends_with("_milli") => Cow::Owned(fixed(*n, 1000)),
+        Value::Num(n) => Cow::Owned(n.to_string()),
+        Value::Sym(s) => Cow::Borrowed(syms.name(*s)),
     }
+}
+
+/// `n / unit` written with as many decimals as `unit` has zeros (`fixed(-5, 100)` is `-0.05`),
+/// in integers: what `format!("{:.2}", n as f64 / 100.0)` prints, without float formatting.
+fn fixed(n: i64, unit: u64) -> String {
+    let a = n.unsigned_abs();
+    let digits = unit.ilog10() as usize;
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}.{:0digits$}", a / unit, a % unit)
 }
 
 /// A field value as JSON: symbols as strings, numbers as numbers (raw units, named by the field).
@@ -123,7 +139,7 @@ pub fn write_relations_table(
         let mut cells = Vec::new();
         for t in tuples {
             cells.clear();
-            cells.extend(fields.iter().zip(t.iter()).map(|(f, v)| field(syms, f, v)));
+            cells.extend(fields.iter().zip(t.iter()).map(|(f, v)| cell(syms, f, v)));
             lines.write(w, "  ", &cells, extra(ri, t).as_deref())?;
         }
     }
@@ -152,10 +168,7 @@ impl<'a> AtomLines<'a> {
             let mut n = 0;
             let mut last_width = 0;
             for (i, (f, v)) in fields.iter().zip(t.iter()).enumerate() {
-                let c = match v {
-                    Value::Sym(s) => syms.name(*s).chars().count(),
-                    Value::Num(_) => field(syms, f, v).chars().count(),
-                };
+                let c = cell(syms, f, v).chars().count();
                 widths[i] = widths[i].max(c + 1);
                 n = i + 1;
                 last_width = c;
@@ -184,30 +197,47 @@ impl<'a> AtomLines<'a> {
         &self,
         w: &mut dyn Write,
         indent: &str,
-        cells: &[String],
+        cells: &[Cow<'_, str>],
         extra: Option<&str>,
     ) -> io::Result<()> {
-        write!(w, "{indent}{}(", self.name)?;
+        w.write_all(indent.as_bytes())?;
+        w.write_all(self.name.as_bytes())?;
+        w.write_all(b"(")?;
         let mut atom = self.name.chars().count() + 2;
         for (i, c) in cells.iter().enumerate() {
+            w.write_all(c.as_bytes())?;
             if i + 1 == cells.len() {
-                w.write_all(c.as_bytes())?;
                 atom += c.chars().count();
             } else {
                 let cell = c.chars().count() + 1;
                 let pad = self.widths[i].saturating_sub(cell) + 1;
-                write!(w, "{c},{:pad$}", "")?;
+                w.write_all(b",")?;
+                spaces(w, pad)?;
                 atom += cell + pad;
             }
         }
         match extra {
             Some(x) => {
-                let pad = self.width.saturating_sub(atom);
-                writeln!(w, "){:pad$}  # {x}", "")
+                w.write_all(b")")?;
+                spaces(w, self.width.saturating_sub(atom))?;
+                w.write_all(b"  # ")?;
+                w.write_all(x.as_bytes())?;
+                w.write_all(b"\n")
             }
-            None => writeln!(w, ")"),
+            None => w.write_all(b")\n"),
         }
     }
+}
+
+/// Writes `n` spaces.
+fn spaces(w: &mut dyn Write, mut n: usize) -> io::Result<()> {
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        w.write_all(&SPACES[..k])?;
+        n -= k;
+    }
+    Ok(())
 }
 
 /// Adds one named string field to a conclusion's JSON object (e.g. its confidence).
@@ -406,4 +436,33 @@ pub fn to_pretty(v: &Json) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_point_fields_print_as_the_float_formatting_did() {
+        let syms = Symbols::from_names(Vec::new());
+        let mut values: Vec<i64> = (-2_500..2_500).collect();
+        values.extend([
+            i64::from(i32::MAX),
+            -1_000_000_007,
+            123_456_789_012,
+            9_999_999,
+        ]);
+        for n in values {
+            let v = Value::Num(n);
+            assert_eq!(
+                field(&syms, "share_bp", &v),
+                format!("{:.2}%", n as f64 / 100.0)
+            );
+            assert_eq!(
+                field(&syms, "score_milli", &v),
+                format!("{:.3}", n as f64 / 1000.0)
+            );
+            assert_eq!(field(&syms, "year", &v), n.to_string());
+        }
+    }
 }

@@ -492,7 +492,7 @@ pub struct Expect {
 }
 
 /// The `[scenario]` header, merged over the extends chain.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Meta {
     pub name: String,
     pub description: String,

@@ -3,7 +3,9 @@
 //! types the schema names: [`Date`], [`Quality`] and [`Measure`].
 
 /// A calendar date (or a year, read as its first or last day).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: i32,
     pub month: u8,

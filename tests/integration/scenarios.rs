@@ -66,6 +66,31 @@ fn evaluation_is_deterministic() {
 }
 
 #[test]
+fn the_baked_baseline_lists_what_the_file_computes() {
+    // `lode run` on the bundled baseline reads the model baked at build time (`lode::bake`);
+    // `lode run scenarios/baseline.toml` loads, lowers and evaluates the same file now.
+    assert!(
+        lode::bake::embedded(None).is_some(),
+        "this build has no baked baseline"
+    );
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+    for args in [
+        &[][..],
+        &["--format", "json"],
+        &["--all"],
+        &["--all", "--format", "json"],
+        &["-r", "RiskLevel", "-r", "Hhi"],
+    ] {
+        let baked: Vec<&str> = ["run"].iter().chain(args).copied().collect();
+        let computed: Vec<&str> = ["run", file].iter().chain(args).copied().collect();
+        let (a, code_a) = super::lode(&baked);
+        let (b, code_b) = super::lode(&computed);
+        assert_eq!((code_a, code_b), (0, 0), "{args:?}");
+        assert!(a == b, "lode run {args:?}: the baked listing differs");
+    }
+}
+
+#[test]
 fn run_json_is_pretty_json_with_sorted_keys() {
     // `lode run --format json` is serialised from the tuples as it is written; read back and
     // printed again through `serde_json::Value` (whose maps sort their keys, and hold each key

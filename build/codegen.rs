@@ -1,0 +1,404 @@
+//! Code generation shared by the two build scripts (`build.rs` of lode, `bake/build.rs` of the
+//! copy of the library that `build.rs` runs): reads `rules/*.dl`, checks the program and writes
+//! two crepe programs into `OUT_DIR`:
+//!
+//! - `fast.rs`: the rules as written; `lode run` and friends use it.
+//! - `prov.rs`: the same rules, each split in two through a `Fire<i>` relation that records every
+//!   firing with the value of each of its variables; only explain and coverage use it.
+//!
+//! and `rule_files.rs`, which embeds the rule texts so the library can parse the very same program
+//! as metadata (relation names, fields, docs, rule bodies); and `bundled.rs`, which embeds every
+//! `scenarios/*.toml` and `data/**/*.csv` so the bundled baseline loads from any directory.
+
+#[path = "../src/datalog/syntax.rs"]
+#[allow(dead_code)]
+mod syntax;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use syntax::{ArithOp, Atom, CmpOp, Expr, Literal, Program, Term, Ty};
+
+/// Writes `fast.rs`, `prov.rs`, `rule_files.rs` and `bundled.rs` into `OUT_DIR`, from the rules,
+/// scenarios and tables under `root` (the repository).
+pub fn generate(root: &Path) {
+    let dir = root.join("rules");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("src/datalog/syntax.rs").display()
+    );
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("build/codegen.rs").display()
+    );
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| fail(&format!("cannot read rules/: {e}")))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "dl"))
+        .collect();
+    paths.sort();
+    let texts: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| {
+            println!("cargo:rerun-if-changed={}", p.display());
+            let text = std::fs::read_to_string(p)
+                .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", p.display())));
+            (
+                format!(
+                    "rules/{}",
+                    p.file_name()
+                        .map(|f| f.to_string_lossy())
+                        .unwrap_or_default()
+                ),
+                text,
+            )
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let program = syntax::parse_program(&borrowed).unwrap_or_else(|e| fail(&e.to_string()));
+
+    let out = std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR is not set"));
+    let out = Path::new(&out);
+    // The parsed program itself, so the library need not parse the rules again at start-up.
+    let bytes = postcard::to_stdvec(&program).unwrap_or_else(|e| fail(&e.to_string()));
+    if let Err(e) = std::fs::write(out.join("program.bin"), bytes) {
+        fail(&format!("cannot write program.bin: {e}"));
+    }
+    write(&out.join("fast.rs"), &gen_program(&program, false));
+    write(&out.join("prov.rs"), &gen_program(&program, true));
+    let mut files = String::from(
+        "/// The rule files, embedded: `(path, text)` in name order.\npub static RULE_FILES: &[(&str, &str)] = &[\n",
+    );
+    for (name, _) in &texts {
+        let _ = writeln!(
+            files,
+            "    ({name:?}, include_str!({:?})),",
+            root.join(name).display().to_string()
+        );
+    }
+    files.push_str("];\n\n/// Relation ids, by name, as numbered in the program.\n#[allow(dead_code)]\npub mod rel {\n");
+    for (i, r) in program.relations.iter().enumerate() {
+        let _ = writeln!(files, "    pub const {}: usize = {i};", screaming(&r.name));
+    }
+    files.push_str("}\n");
+    write(&out.join("rule_files.rs"), &files);
+    write(&out.join("bundled.rs"), &bundled(root));
+}
+
+/// `bundled.rs`: every `scenarios/*.toml` and `data/**/*.csv`, embedded as
+/// `(repository-relative path, text)` sorted by path, so the bundled baseline and the tables it
+/// loads need no files at run time.
+fn bundled(root: &Path) -> String {
+    let mut found = Vec::new();
+    for (dir, ext, deep) in [("scenarios", "toml", false), ("data", "csv", true)] {
+        if root.join(dir).is_dir() {
+            println!("cargo:rerun-if-changed={}", root.join(dir).display());
+            collect(root, Path::new(dir), ext, deep, &mut found);
+        }
+    }
+    found.sort();
+    let mut out = String::from(
+        "/// Every bundled file: `(repository-relative path, text)`, sorted by path.\npub static BUNDLED: &[(&str, &str)] = &[\n",
+    );
+    let mut baseline = None;
+    for (i, rel) in found.iter().enumerate() {
+        let _ = writeln!(out, "    ({rel:?}, F{i}),");
+        if rel == "scenarios/baseline.toml" {
+            baseline = Some(i);
+        }
+    }
+    out.push_str("];\n");
+    for (i, rel) in found.iter().enumerate() {
+        let abs = root.join(rel);
+        let _ = writeln!(
+            out,
+            "const F{i}: &str = include_str!({:?});",
+            abs.display().to_string()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "/// The text of `scenarios/baseline.toml`.\npub const BASELINE_TEXT: &str = {};",
+        baseline.map_or("\"\"".to_string(), |i| format!("F{i}"))
+    );
+    out
+}
+
+/// Files under `root/dir` ending in `.ext` (in subdirectories too if `deep`), as `/`-separated
+/// paths relative to `root`.
+fn collect(root: &Path, dir: &Path, ext: &str, deep: bool, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = dir.join(&name);
+        let path = e.path();
+        if path.is_dir() {
+            if deep {
+                collect(root, &rel, ext, deep, out);
+            }
+        } else if path.extension().is_some_and(|x| x == ext) {
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
+        }
+    }
+}
+
+fn screaming(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_uppercase());
+    }
+    out
+}
+
+pub fn fail(msg: &str) -> ! {
+    eprintln!("error in rules: {msg}");
+    std::process::exit(1)
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text)
+        .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
+}
+
+fn rust_ty(ty: Ty) -> &'static str {
+    match ty {
+        Ty::Symbol => "Sym",
+        Ty::Number => "i64",
+    }
+}
+
+fn sym_const(program: &Program, s: &str) -> String {
+    let i = program.constants.iter().position(|c| c == s).unwrap_or(0);
+    format!("Sym({i})")
+}
+
+fn term(program: &Program, t: &Term) -> String {
+    match t {
+        Term::Var(v) if v.starts_with("_w") => format!("v{v}"),
+        Term::Var(v) => format!("v_{v}"),
+        Term::Wild => "_".into(),
+        Term::Sym(s) => sym_const(program, s),
+        Term::Num(n) => format!("{n}i64"),
+    }
+}
+
+fn expr(program: &Program, e: &Expr) -> String {
+    match e {
+        Expr::Term(t) => term(program, t),
+        Expr::Bin(a, op, b) => {
+            let f = match op {
+                ArithOp::Add => "saturating_add",
+                ArithOp::Sub => "saturating_sub",
+                ArithOp::Mul => "saturating_mul",
+            };
+            format!("({}).{f}({})", expr(program, a), expr(program, b))
+        }
+    }
+}
+
+fn atom(program: &Program, a: &Atom) -> String {
+    let args: Vec<String> = a.args.iter().map(|t| term(program, t)).collect();
+    format!("{}({})", program.relations[a.rel].name, args.join(", "))
+}
+
+fn body(program: &Program, lits: &[Literal]) -> String {
+    let mut parts = Vec::new();
+    for lit in lits {
+        parts.push(match lit {
+            Literal::Pos(a) => atom(program, a),
+            Literal::Neg(a) => format!("!{}", atom(program, a)),
+            Literal::Cmp(l, op, r) => {
+                let op = match op {
+                    CmpOp::Lt => "<",
+                    CmpOp::Le => "<=",
+                    CmpOp::Gt => ">",
+                    CmpOp::Ge => ">=",
+                    CmpOp::Eq => "==",
+                    CmpOp::Ne => "!=",
+                };
+                format!("({} {op} {})", expr(program, l), expr(program, r))
+            }
+            Literal::Bind(v, e) => format!("let v_{v} = {}", expr(program, e)),
+        });
+    }
+    parts.join(", ")
+}
+
+fn var_name(v: &str) -> String {
+    if v.starts_with("_w") {
+        format!("v{v}")
+    } else {
+        format!("v_{v}")
+    }
+}
+
+fn gen_program(program: &Program, prov: bool) -> String {
+    let mut s = String::new();
+    s.push_str("// @generated by build.rs from rules/*.dl: do not edit.\n");
+    s.push_str("#[allow(warnings, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]\nmod program {\n    use crate::model::Sym;\n    crepe::crepe! {\n");
+    for rel in &program.relations {
+        let tys: Vec<&str> = rel.fields.iter().map(|f| rust_ty(f.ty)).collect();
+        let kind = if rel.input { "@input" } else { "@output" };
+        let _ = writeln!(
+            s,
+            "        {kind}\n        pub struct {}({});",
+            rel.name,
+            tys.iter()
+                .map(|t| format!("pub {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if prov {
+        for (i, rule) in program.rules.iter().enumerate() {
+            if rule.body.is_empty() {
+                continue;
+            }
+            let tys: Vec<String> = rule
+                .vars
+                .iter()
+                .map(|(_, t)| format!("pub {}", rust_ty(*t)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "        @output\n        pub struct Fire{i}({});",
+                tys.join(", ")
+            );
+        }
+    }
+    for (i, rule) in program.rules.iter().enumerate() {
+        let head = atom(program, &rule.head);
+        if rule.body.is_empty() {
+            let _ = writeln!(s, "        {head};");
+        } else if prov {
+            let vars: Vec<String> = rule.vars.iter().map(|(v, _)| var_name(v)).collect();
+            let fire = format!("Fire{i}({})", vars.join(", "));
+            let _ = writeln!(s, "        {fire} <- {};", body(program, &rule.body));
+            let _ = writeln!(s, "        {head} <- {fire};");
+        } else {
+            let _ = writeln!(s, "        {head} <- {};", body(program, &rule.body));
+        }
+    }
+    s.push_str("    }\n}\n\n");
+    s.push_str("use program::*;\nuse crate::model::{Database, Tuple, Value, Sym};\n\n");
+    s.push_str("fn sym(t: &Tuple, i: usize) -> Sym { t.get(i).map_or(Sym::NONE, |v| v.sym()) }\n");
+    s.push_str("fn num(t: &Tuple, i: usize) -> i64 { t.get(i).map_or(0, |v| v.num()) }\n\n");
+    if prov {
+        s.push_str("/// Evaluates the provenance program: the derived relations and, per rule, every firing.\npub fn run(db: &Database) -> (Database, Vec<Vec<Tuple>>) {\n");
+    } else {
+        s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns the derived relations.\npub fn run(db: &Database) -> Database {\n");
+    }
+    s.push_str("    let mut rt = Crepe::new();\n");
+    for (ri, rel) in program.relations.iter().enumerate() {
+        if !rel.input {
+            continue;
+        }
+        let args: Vec<String> = rel
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f.ty {
+                Ty::Symbol => format!("sym(t, {i})"),
+                Ty::Number => format!("num(t, {i})"),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "    rt.extend(db.rel({ri}).iter().map(|t| {}({})));",
+            rel.name,
+            args.join(", ")
+        );
+    }
+    let mut outs = Vec::new();
+    for (ri, rel) in program.relations.iter().enumerate() {
+        if !rel.input {
+            outs.push(format!("o{ri}"));
+        }
+    }
+    let mut fires = Vec::new();
+    if prov {
+        for (i, rule) in program.rules.iter().enumerate() {
+            if !rule.body.is_empty() {
+                fires.push(format!("f{i}"));
+            }
+        }
+    }
+    let all: Vec<String> = outs.iter().chain(fires.iter()).cloned().collect();
+    let _ = writeln!(
+        s,
+        "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        all.join(", ")
+    );
+    let _ = writeln!(
+        s,
+        "    let mut out = Database::empty({});",
+        program.relations.len()
+    );
+    for (ri, rel) in program.relations.iter().enumerate() {
+        if rel.input {
+            continue;
+        }
+        let binds: Vec<String> = (0..rel.fields.len()).map(|i| format!("a{i}")).collect();
+        let vals: Vec<String> = rel
+            .fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f.ty {
+                Ty::Symbol => format!("Value::Sym(a{i})"),
+                Ty::Number => format!("Value::Num(a{i})"),
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "    out.set({ri}, o{ri}.into_iter().map(|{}({})| Tuple::from([{}])).collect());",
+            rel.name,
+            binds.join(", "),
+            vals.join(", ")
+        );
+    }
+    if prov {
+        let _ = writeln!(
+            s,
+            "    let mut fired: Vec<Vec<Tuple>> = vec![Vec::new(); {}];",
+            program.rules.len()
+        );
+        for (i, rule) in program.rules.iter().enumerate() {
+            if rule.body.is_empty() {
+                continue;
+            }
+            let binds: Vec<String> = (0..rule.vars.len()).map(|j| format!("a{j}")).collect();
+            let vals: Vec<String> = rule
+                .vars
+                .iter()
+                .enumerate()
+                .map(|(j, (_, t))| match t {
+                    Ty::Symbol => format!("Value::Sym(a{j})"),
+                    Ty::Number => format!("Value::Num(a{j})"),
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    fired[{i}] = f{i}.into_iter().map(|Fire{i}({})| Tuple::from([{}])).collect();",
+                binds.join(", "),
+                vals.join(", ")
+            );
+        }
+        s.push_str("    (out, fired)\n}\n");
+    } else {
+        s.push_str("    out\n}\n");
+    }
+    s
+}
