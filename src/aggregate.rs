@@ -938,6 +938,22 @@ mod tests {
     use crate::lower::{self, Origin};
     use crate::scenario::{self, BASELINE_NAME, BASELINE_TEXT};
 
+    /// Lowering without origins gives the same tuples, in the same order, and keeps no origin.
+    #[test]
+    fn facts_lowered_without_origins_are_the_same_tuples() {
+        let s = scenario::load_str(BASELINE_NAME, BASELINE_TEXT, None).unwrap();
+        let with = lower::lower(&s, &lower::Options::default()).unwrap();
+        let opts = lower::Options {
+            skip_origins: true,
+            ..lower::Options::default()
+        };
+        let without = lower::lower(&s, &opts).unwrap();
+        assert_eq!(with.db, without.db);
+        assert!(with.origins.iter().any(|o| !o.is_empty()));
+        assert!(without.origins.iter().all(Vec::is_empty));
+        assert_eq!(with.syms.names(), without.syms.names());
+    }
+
     /// After lowering (and so after `Facts::sort` moved the tuples), every reference a computed
     /// tuple holds still names the tuple it was computed from.
     #[test]

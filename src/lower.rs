@@ -65,15 +65,21 @@ pub struct Facts {
     pub syms: Symbols,
     /// Input relations only; derived relations are empty.
     pub db: Database,
-    /// Parallel to `db`: `origins[rel][i]` is the origin of `db.rel(rel)[i]`.
+    /// Parallel to `db`: `origins[rel][i]` is the origin of `db.rel(rel)[i]`; every list is
+    /// empty when the facts were lowered without origins ([`Options::skip_origins`]).
     pub origins: Vec<Vec<Origin>>,
     /// The date dated facts and events were judged at.
     pub as_of: Date,
+    /// Whether [`Facts::add`] and [`Facts::set`] keep the origins they are given.
+    pub keeps_origins: bool,
 }
 
 impl Facts {
     pub fn add(&mut self, rel: usize, t: Tuple, origin: Origin) {
         self.db.push(rel, t);
+        if !self.keeps_origins {
+            return;
+        }
         if self.origins.len() <= rel {
             self.origins.resize(rel + 1, Vec::new());
         }
@@ -82,6 +88,11 @@ impl Facts {
 
     /// Replaces a relation's tuples (used for computed relations and cuts).
     pub fn set(&mut self, rel: usize, tuples: Vec<(Tuple, Origin)>) {
+        if !self.keeps_origins {
+            self.db
+                .set(rel, tuples.into_iter().map(|(t, _)| t).collect());
+            return;
+        }
         let (ts, os): (Vec<_>, Vec<_>) = tuples.into_iter().unzip();
         self.db.set(rel, ts);
         if self.origins.len() <= rel {
@@ -93,7 +104,9 @@ impl Facts {
     /// Edits the tuples of an input relation, each with its origin, then stores them as
     /// [`Facts::set`] does (what sweeps and `lode needs` do to a clone).
     pub fn edit(&mut self, rel: usize, mut f: impl FnMut(&mut Tuple, &mut Origin)) {
-        let origins = self.origins.get(rel).cloned().unwrap_or_default();
+        let mut origins = self.origins.get(rel).cloned().unwrap_or_default();
+        // Without origins, each tuple is edited beside a placeholder that `set` drops.
+        origins.resize(self.db.rel(rel).len(), Origin::Fact(usize::MAX));
         let mut all: Vec<(Tuple, Origin)> = self.db.rel(rel).iter().cloned().zip(origins).collect();
         for (t, o) in &mut all {
             f(t, o);
@@ -173,6 +186,10 @@ impl Facts {
 pub struct Options {
     /// `--as-of`: overrides the scenario's date.
     pub as_of: Option<Date>,
+    /// Lower without origins ([`Facts::origins`] stays empty): for a command that only lists
+    /// tuples and never explains one. At 10⁶ facts the origins and the lists of inputs of the
+    /// computed tuples were a third of the lowered facts (BENCHMARKS.md).
+    pub skip_origins: bool,
     /// `--set name=value`, already parsed.
     pub set: Vec<(String, f64)>,
 }
@@ -323,6 +340,7 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
             db: Database::empty(n),
             origins: vec![Vec::new(); n],
             as_of,
+            keeps_origins: !opts.skip_origins,
         },
         countries: FxHashSet::default(),
         minerals: FxHashSet::default(),

@@ -265,14 +265,46 @@ impl Ranks<'_> {
     }
 }
 
-/// Reorders `items` so that `items[new] = old items[order[new]]`.
+/// Reorders `items` so that `items[new] = old items[order[new]]`; items `order` does not name
+/// are dropped.
+///
+/// A full permutation (what [`Ranks::order`] returns) is applied in place, cycle by cycle with
+/// swaps, so no second list of the items exists (at 10⁶ facts the copy of the origins alone was
+/// ≈ 0.5 GiB).
 pub fn permute<T>(items: &mut Vec<T>, order: &[u32]) {
-    let mut old: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
-    items.extend(
-        order
-            .iter()
-            .filter_map(|&i| old.get_mut(i as usize)?.take()),
-    );
+    let n = items.len();
+    let mut done = vec![false; n];
+    let full = order.len() == n
+        && order.iter().all(|&i| {
+            done.get_mut(i as usize)
+                .is_some_and(|d| !std::mem::replace(d, true))
+        });
+    if !full {
+        let mut old: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+        items.extend(
+            order
+                .iter()
+                .filter_map(|&i| old.get_mut(i as usize)?.take()),
+        );
+        return;
+    }
+    done.fill(false);
+    for start in 0..n {
+        if done[start] {
+            continue;
+        }
+        // Position `j` takes the item at `order[j]`; the item of `start` travels along the cycle.
+        let mut j = start;
+        loop {
+            done[j] = true;
+            let k = order[j] as usize;
+            if k == start {
+                break;
+            }
+            items.swap(j, k);
+            j = k;
+        }
+    }
 }
 
 impl Default for Symbols {
@@ -399,6 +431,35 @@ impl Database {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn permute_matches_taking_each_item_from_its_old_position() {
+        let cases: [&[u32]; 6] = [
+            &[],
+            &[0],
+            &[2, 0, 1, 3],
+            &[3, 2, 1, 0],
+            &[1, 2, 3, 0],
+            &[2, 0],
+        ];
+        for order in cases {
+            let items: Vec<String> = (0..if order.len() == 2 { 4 } else { order.len() })
+                .map(|i| i.to_string())
+                .collect();
+            let expect: Vec<String> = order.iter().map(|&i| items[i as usize].clone()).collect();
+            let mut got = items.clone();
+            super::permute(&mut got, order);
+            assert_eq!(got, expect, "{order:?}");
+        }
+        let order: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        let mut got: Vec<u32> = (0..1000).collect();
+        super::permute(&mut got, &order);
+        assert_eq!(got, order);
+        // Repeated positions are not a permutation: each item is taken once.
+        let mut got = vec!['a', 'b', 'c'];
+        super::permute(&mut got, &[1, 1, 0]);
+        assert_eq!(got, vec!['b', 'a']);
+    }
+
     use super::{Symbols, Tuple, Value};
 
     fn tuple(vals: &[Value]) -> Tuple {

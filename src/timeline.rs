@@ -209,6 +209,7 @@ pub fn build(
         let o = Options {
             as_of: Some(date),
             set: opts.set.clone(),
+            skip_origins: false,
         };
         let facts = lower::lower(s, &o)?;
         let model = engine::evaluate(&facts);
@@ -254,6 +255,7 @@ pub fn build(
                 &Options {
                     as_of: Some(date),
                     set: opts.set.clone(),
+                    skip_origins: false,
                 },
             )?;
             projections(&facts.syms, &engine::evaluate(&facts))
@@ -448,6 +450,7 @@ until = 2026-11-27
             let o = Options {
                 as_of: Some(d(day)),
                 set: Vec::new(),
+                skip_origins: false,
             };
             lower::lower(&s, &o)
                 .map(|f| !f.db.rel(rel::SUSPENDS).is_empty())
@@ -461,6 +464,7 @@ until = 2026-11-27
             let o = Options {
                 as_of: Some(d(day)),
                 set: Vec::new(),
+                skip_origins: false,
             };
             lower::lower(&s, &o)
                 .map(|f| f.db.rel(rel::EVENT).len())

@@ -239,7 +239,11 @@ pub fn options(eval: &EvalArgs) -> Result<Options, Error> {
         .iter()
         .map(|s| lower::parse_set(s))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Options { as_of, set })
+    Ok(Options {
+        as_of,
+        set,
+        skip_origins: false,
+    })
 }
 
 /// Loads, merges, validates and lowers a scenario (`None`: the bundled baseline).

@@ -1,6 +1,6 @@
 //! `lode run`: evaluate a scenario and print its conclusions.
 
-use super::{Outcome, open, relation_ids, release};
+use super::{Outcome, lower_loaded, options, relation_ids, release};
 use crate::bake;
 use crate::cli::{EvalArgs, Format};
 use crate::confidence::{self, Confidences};
@@ -10,6 +10,7 @@ use crate::error::Error;
 use crate::explain::Explainer;
 use crate::model::{Database, Symbols, Value};
 use crate::report;
+use crate::scenario;
 use crate::scenario::Meta;
 use std::path::Path;
 
@@ -50,18 +51,21 @@ pub fn run(
         let as_of = b.as_of.to_string();
         return Ok(listing(format, rels, b.meta, as_of, b.syms, b.db));
     }
-    let (s, mut facts) = open(scenario, eval)?;
-    let as_of = facts.as_of.to_string();
+    let mut opts = options(eval)?;
+    let loaded = scenario::read(scenario)?;
     // Confidence needs proofs (the provenance engine); it is shown when asked for, and always
     // for a scenario that states claims, so that no conclusion resting on one goes unmarked.
-    let automatic = plain && confidence::has_claims(&s);
+    let automatic = plain && confidence::has_claims(&loaded.scenario);
+    // A listing without proofs never reads an origin, so none is recorded.
+    opts.skip_origins = plain && !automatic;
+    let (s, facts) = lower_loaded(loaded, &opts)?;
+    let as_of = facts.as_of.to_string();
     if plain && !automatic {
         // Past this point the listing reads only the scenario's name and the tuples: the
-        // scenario and the origins are freed before the evaluation, which reuses their memory
-        // (BENCHMARKS.md: at 10⁵ facts the peak falls by a fifth).
+        // scenario is freed before the evaluation, which reuses its memory (BENCHMARKS.md: at
+        // 10⁵ facts the peak falls by a fifth).
         let meta = s.meta.clone();
         drop(s);
-        facts.origins = Vec::new();
         let model = engine::evaluate(&facts);
         return Ok(listing(format, rels, meta, as_of, facts.syms, model.db));
     }

@@ -262,6 +262,7 @@ fn survives(bytes: &[u8], dir: &Path) -> Result<(), String> {
                     ("dominant_share".into(), 0.0),
                     ("hhi_high".into(), 10_000.0),
                 ],
+                skip_origins: false,
             };
             if let Ok(f) = lower::lower(&s, &opts) {
                 let _ = conclusions(&f);

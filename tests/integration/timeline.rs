@@ -26,6 +26,7 @@ fn atoms_on(day: &str, rels: &[&str]) -> BTreeSet<String> {
     let o = Options {
         as_of: Some(date(day)),
         set: Vec::new(),
+        skip_origins: false,
     };
     let f = lower::lower(&s, &o).unwrap_or_else(|e| panic!("{}", lode::error::render(&e)));
     let m = engine::evaluate(&f);
