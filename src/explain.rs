@@ -25,6 +25,7 @@ use crate::model::{Field, Rows, Sym, Symbols, Tuple, TupleIndex, Value};
 use crate::query::Pattern;
 use crate::scenario::Scenario;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// One proof of a tuple, of least height.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -208,6 +209,17 @@ fn expr_is_percent(e: &Expr, rule: &Rule, percent: &[bool]) -> bool {
     }
 }
 
+/// Every rule compiled, once per process: a rule's constants are symbols at the fixed ids every
+/// symbol table gives them ([`Symbols::new`] interns them first), so compiling against a fresh
+/// table is compiling against any.
+fn compiled_rules() -> &'static [Compiled] {
+    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let syms = Symbols::new();
+        program().rules.iter().map(|r| compile(r, &syms)).collect()
+    })
+}
+
 fn compile(rule: &Rule, syms: &Symbols) -> Compiled {
     let src = |t: &Term| -> Src {
         match t {
@@ -338,9 +350,8 @@ pub struct Heights {
 impl Heights {
     /// Computes heights from a model and the firings that produced it. Rules with an empty body
     /// (facts written in the rules) count as one firing with no premises, of height 1.
-    pub fn compute(model: &Model, firings: &Firings, syms: &Symbols) -> Heights {
-        let compiled: Vec<Compiled> = program().rules.iter().map(|r| compile(r, syms)).collect();
-        Self::compute_compiled(model, firings, &compiled)
+    pub fn compute(model: &Model, firings: &Firings) -> Heights {
+        Self::compute_compiled(model, firings, compiled_rules())
     }
 
     /// [`Heights::compute`] with the rules already compiled (`compiled[i]` is rule `i`), as
@@ -526,7 +537,7 @@ pub struct Explainer<'a> {
     model: Model,
     firings: Firings,
     heights: Heights,
-    compiled: Vec<Compiled>,
+    compiled: &'static [Compiled],
 }
 
 /// Default depth of why-not: how many missing derived atoms are explained in turn.
@@ -540,12 +551,8 @@ impl<'a> Explainer<'a> {
     pub fn new(scenario: &'a Scenario, facts: &'a Facts) -> Self {
         let ranks = facts.syms.ranks();
         let (model, firings) = engine::evaluate_traced_ranked(facts, &ranks);
-        let compiled: Vec<Compiled> = program()
-            .rules
-            .iter()
-            .map(|r| compile(r, &facts.syms))
-            .collect();
-        let heights = Heights::compute_compiled(&model, &firings, &compiled);
+        let compiled = compiled_rules();
+        let heights = Heights::compute_compiled(&model, &firings, compiled);
         Explainer {
             scenario,
             facts,
@@ -1137,5 +1144,33 @@ mod tests {
             assert_eq!(ix.find(&fields(&[Src::Var(t.len())]), t), None);
         }
         assert!(checked > 1000, "{checked} tuples checked");
+    }
+
+    /// The rules compiled once per process name their constants as the scenario's own symbol
+    /// table does.
+    #[test]
+    fn rules_compiled_once_match_a_scenarios_symbols() {
+        let s = crate::scenario::load(None).unwrap();
+        let facts = lower::lower(&s, &Options::default()).unwrap();
+        let once = super::compiled_rules();
+        assert_eq!(once.len(), program().rules.len());
+        let mut consts = 0;
+        for (rule, c) in program().rules.iter().zip(once) {
+            let fresh = super::compile(rule, &facts.syms);
+            assert_eq!(
+                format!("{c:?}"),
+                format!("{fresh:?}"),
+                "{}:{}",
+                rule.file,
+                rule.line
+            );
+            consts += c
+                .atoms
+                .iter()
+                .flatten()
+                .filter(|a| matches!(a, Src::Const(Value::Sym(_))))
+                .count();
+        }
+        assert!(consts > 10, "{consts} symbol constants");
     }
 }
