@@ -42,7 +42,7 @@ fn overhead(c: &mut Criterion) {
     });
     let (model, firings) = engine::evaluate_traced(&facts);
     g.bench_function("heights", |b| {
-        b.iter(|| black_box(Heights::compute(&model, &firings, &facts.syms)))
+        b.iter(|| black_box(Heights::compute(&model, &firings)))
     });
     g.bench_function("explainer_new", |b| {
         b.iter(|| black_box(Explainer::new(&s, &facts)))

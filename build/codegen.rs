@@ -297,7 +297,8 @@ fn gen_program(program: &Program, prov: bool) -> String {
     s.push_str("fn sym(t: &Tuple, i: usize) -> Sym { t.get(i).map_or(Sym::NONE, |v| v.sym()) }\n");
     s.push_str("fn num(t: &Tuple, i: usize) -> i64 { t.get(i).map_or(0, |v| v.num()) }\n\n");
     if prov {
-        s.push_str("/// Evaluates the provenance program: the derived relations and, per rule, every firing.\npub fn run(db: &Database) -> (Database, Vec<Vec<Tuple>>) {\n");
+        s.push_str("use crate::model::Rows;\n\n");
+        s.push_str("/// Evaluates the provenance program: the derived relations and, per rule, every firing.\npub fn run(db: &Database) -> (Database, Vec<Rows>) {\n");
     } else {
         s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns the derived relations.\npub fn run(db: &Database) -> Database {\n");
     }
@@ -372,7 +373,7 @@ fn gen_program(program: &Program, prov: bool) -> String {
     if prov {
         let _ = writeln!(
             s,
-            "    let mut fired: Vec<Vec<Tuple>> = vec![Vec::new(); {}];",
+            "    let mut fired: Vec<Rows> = vec![Rows::default(); {}];",
             program.rules.len()
         );
         for (i, rule) in program.rules.iter().enumerate() {
@@ -389,11 +390,14 @@ fn gen_program(program: &Program, prov: bool) -> String {
                     Ty::Number => format!("Value::Num(a{j})"),
                 })
                 .collect();
+            // One flat list per rule (`Rows`): no allocation per firing.
             let _ = writeln!(
                 s,
-                "    fired[{i}] = f{i}.into_iter().map(|Fire{i}({})| Tuple::from([{}])).collect();",
+                "    let n = f{i}.len();\n    let mut vals = Vec::with_capacity(n.saturating_mul({}));\n    for Fire{i}({}) in f{i} {{ vals.extend_from_slice(&[{}]); }}\n    fired[{i}] = Rows::from_flat({}, n, vals);",
+                rule.vars.len(),
                 binds.join(", "),
-                vals.join(", ")
+                vals.join(", "),
+                rule.vars.len()
             );
         }
         s.push_str("    (out, fired)\n}\n");

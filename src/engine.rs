@@ -7,7 +7,7 @@
 
 use crate::datalog::{fast, program, prov};
 use crate::lower::Facts;
-use crate::model::{Database, Tuple};
+use crate::model::{Database, Ranks, Rows};
 
 /// The result of an evaluation: every relation, inputs and conclusions, sorted for reading.
 #[derive(Clone, Debug)]
@@ -15,20 +15,24 @@ pub struct Model {
     pub db: Database,
 }
 
-/// Every firing of every rule: `firings[rule]` lists the rule's variable values, one tuple per
-/// firing, in the order of `Rule::vars`.
-pub type Firings = Vec<Vec<Tuple>>;
+/// Every firing of every rule: `firings[rule]` lists the rule's variable values, one row per
+/// firing, in the order of `Rule::vars`; rows sorted for reading.
+pub type Firings = Vec<Rows>;
 
 /// The model's database: the derived relations sorted, and the input relations of `facts`,
 /// which [`Facts::sort`] (the end of every `aggregate::compute`) left sorted: shared, not
 /// copied, unless they hold duplicates to drop.
-fn merge_inputs(facts: &Facts, mut derived: Database) -> Database {
+fn merge_inputs(facts: &Facts, derived: Database) -> Database {
+    merge_inputs_ranked(facts, derived, &facts.syms.ranks())
+}
+
+fn merge_inputs_ranked(facts: &Facts, mut derived: Database, ranks: &Ranks<'_>) -> Database {
     for (i, r) in program().relations.iter().enumerate() {
         if r.input {
             derived.share(i, &facts.db);
         }
     }
-    derived.sort(&facts.syms);
+    derived.sort_ranked(ranks);
     derived
 }
 
@@ -42,14 +46,18 @@ pub fn evaluate(facts: &Facts) -> Model {
 
 /// Evaluates the rules and records every firing (provenance engine).
 pub fn evaluate_traced(facts: &Facts) -> (Model, Firings) {
+    evaluate_traced_ranked(facts, &facts.syms.ranks())
+}
+
+/// [`evaluate_traced`] with `facts.syms.ranks()` already computed (explain needs them again).
+pub(crate) fn evaluate_traced_ranked(facts: &Facts, ranks: &Ranks<'_>) -> (Model, Firings) {
     let (derived, mut firings) = prov::run(&facts.db);
-    let ranks = facts.syms.ranks();
     for f in &mut firings {
-        ranks.sort(f);
+        f.sort(ranks);
     }
     (
         Model {
-            db: merge_inputs(facts, derived),
+            db: merge_inputs_ranked(facts, derived, ranks),
         },
         firings,
     )

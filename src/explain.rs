@@ -21,11 +21,11 @@ use crate::datalog::program;
 use crate::datalog::syntax::{ArithOp, CmpOp, Expr, Literal, Rule, Term, expr_to_string};
 use crate::engine::{self, Firings, Model};
 use crate::lower::{Facts, Origin};
-use crate::model::{Sym, Symbols, Tuple, Value};
+use crate::model::{Field, Rows, Sym, Symbols, Tuple, TupleIndex, Value};
 use crate::query::Pattern;
 use crate::scenario::Scenario;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 /// One proof of a tuple, of least height.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +209,17 @@ fn expr_is_percent(e: &Expr, rule: &Rule, percent: &[bool]) -> bool {
     }
 }
 
+/// Every rule compiled, once per process: a rule's constants are symbols at the fixed ids every
+/// symbol table gives them ([`Symbols::new`] interns them first), so compiling against a fresh
+/// table is compiling against any.
+fn compiled_rules() -> &'static [Compiled] {
+    static COMPILED: OnceLock<Vec<Compiled>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let syms = Symbols::new();
+        program().rules.iter().map(|r| compile(r, &syms)).collect()
+    })
+}
+
 fn compile(rule: &Rule, syms: &Symbols) -> Compiled {
     let src = |t: &Term| -> Src {
         match t {
@@ -237,13 +248,7 @@ fn compile(rule: &Rule, syms: &Symbols) -> Compiled {
 }
 
 fn subst(args: &[Src], vals: &[Value]) -> Tuple {
-    args.iter()
-        .map(|s| match s {
-            Src::Var(i) => vals.get(*i).copied().unwrap_or(Value::Num(0)),
-            Src::Const(v) => *v,
-            Src::Wild => Value::Num(0),
-        })
-        .collect()
+    args.iter().map(|s| value(s, vals)).collect()
 }
 
 fn subst_pattern(rel: usize, args: &[Src], env: &[Option<Value>]) -> Pattern {
@@ -307,6 +312,26 @@ pub fn compare(a: Value, op: CmpOp, b: Value) -> bool {
     }
 }
 
+/// The value of an atom's argument under a firing's values.
+fn value(s: &Src, vals: &[Value]) -> Value {
+    match s {
+        Src::Var(i) => vals.get(*i).copied().unwrap_or(Value::Num(0)),
+        Src::Const(v) => *v,
+        Src::Wild => Value::Num(0),
+    }
+}
+
+/// An atom of a rule as a lookup of the tuple it makes of a firing's values.
+fn fields(args: &[Src]) -> Vec<Field> {
+    args.iter()
+        .map(|s| match s {
+            Src::Var(i) => Field::Row(*i),
+            Src::Const(v) => Field::Fixed(*v),
+            Src::Wild => Field::Fixed(Value::Num(0)),
+        })
+        .collect()
+}
+
 /// Least proof heights of every derived tuple of a model, and which firings derive each.
 ///
 /// Derived tuples are numbered relation by relation in model order (`offsets[rel] + index`);
@@ -325,9 +350,8 @@ pub struct Heights {
 impl Heights {
     /// Computes heights from a model and the firings that produced it. Rules with an empty body
     /// (facts written in the rules) count as one firing with no premises, of height 1.
-    pub fn compute(model: &Model, firings: &Firings, syms: &Symbols) -> Heights {
-        let compiled: Vec<Compiled> = program().rules.iter().map(|r| compile(r, syms)).collect();
-        Self::compute_compiled(model, firings, &compiled)
+    pub fn compute(model: &Model, firings: &Firings) -> Heights {
+        Self::compute_compiled(model, firings, compiled_rules())
     }
 
     /// [`Heights::compute`] with the rules already compiled (`compiled[i]` is rule `i`), as
@@ -337,80 +361,68 @@ impl Heights {
         let nrel = prog.relations.len();
         let mut offsets = Vec::with_capacity(nrel + 1);
         let mut total = 0usize;
-        let mut index: Vec<FxHashMap<&[Value], u32>> = Vec::with_capacity(nrel);
         // Only derived tuples get a node: an input tuple in the model has height 0 and needs no
         // waiting for, so premises on input relations are skipped (most tuples are inputs).
+        let mut index: Vec<Option<TupleIndex<'_>>> = Vec::with_capacity(nrel);
         for r in 0..nrel {
             offsets.push(total);
             if prog.relations[r].input {
-                index.push(FxHashMap::default());
+                index.push(None);
                 continue;
             }
             let ts = model.db.rel(r);
-            let mut m = FxHashMap::default();
-            m.reserve(ts.len());
-            for (i, t) in ts.iter().enumerate() {
-                m.insert(&**t, i as u32);
-            }
-            index.push(m);
+            index.push(Some(TupleIndex::new(ts)));
             total += ts.len();
         }
         offsets.push(total);
-        let node = |rel: usize, t: &[Value]| {
-            index
-                .get(rel)
-                .and_then(|m| m.get(t))
-                .map(|&i| offsets[rel] as u32 + i)
+        let node = |(rel, fields): &(usize, Vec<Field>), vals: &[Value]| {
+            let ix = index.get(*rel)?.as_ref()?;
+            ix.find(fields, vals).map(|i| (offsets[*rel] + i) as u32)
         };
 
         // Every firing: its head node and its premise nodes.
-        let mut fire_head: Vec<u32> = Vec::new();
-        let mut fire_id: Vec<(u32, u32)> = Vec::new();
-        let mut pending: Vec<u32> = Vec::new();
+        let body_less = prog.rules.iter().filter(|r| r.body.is_empty()).count();
+        let nfire = body_less + firings.iter().map(Rows::len).sum::<usize>();
+        let mut fire_head: Vec<u32> = Vec::with_capacity(nfire);
+        let mut fire_id: Vec<(u32, u32)> = Vec::with_capacity(nfire);
+        let mut pending: Vec<u32> = Vec::with_capacity(nfire);
         let mut uses_count = vec![0u32; total + 1];
         let mut premises: Vec<(u32, u32)> = Vec::new(); // (node, fire)
-        let empty: Vec<Tuple> = vec![Box::new([])];
         for (ri, (rule, c)) in prog.rules.iter().zip(compiled).enumerate() {
-            let rows: &[Tuple] = if rule.body.is_empty() {
-                &empty
+            let fired = firings.get(ri);
+            let rows = if rule.body.is_empty() {
+                1
             } else {
-                firings.get(ri).map_or(&[], Vec::as_slice)
+                fired.map_or(0, Rows::len)
             };
-            let derived_atoms: Vec<(usize, &Vec<Src>)> = rule
+            if rows == 0 {
+                continue;
+            }
+            let head = (rule.head.rel, fields(&c.head));
+            let derived_atoms: Vec<(usize, Vec<Field>)> = rule
                 .body
                 .iter()
                 .zip(&c.atoms)
                 .filter_map(|(lit, args)| match lit {
-                    Literal::Pos(a) if !prog.relations[a.rel].input => Some((a.rel, args)),
+                    Literal::Pos(a) if !prog.relations[a.rel].input => Some((a.rel, fields(args))),
                     _ => None,
                 })
                 .collect();
-            let mut buf: Vec<Value> = Vec::new();
-            let fill_buf = |buf: &mut Vec<Value>, args: &[Src], vals: &[Value]| {
-                buf.clear();
-                buf.extend(args.iter().map(|s| match s {
-                    Src::Var(i) => vals.get(*i).copied().unwrap_or(Value::Num(0)),
-                    Src::Const(v) => *v,
-                    Src::Wild => Value::Num(0),
-                }));
-            };
-            for (row, vals) in rows.iter().enumerate() {
-                fill_buf(&mut buf, &c.head, vals);
-                let Some(h) = node(rule.head.rel, &buf) else {
+            premises.reserve(rows * derived_atoms.len());
+            for row in 0..rows {
+                let vals = fired.and_then(|f| f.get(row)).unwrap_or(&[]);
+                let Some(h) = node(&head, vals) else {
                     continue;
                 };
                 let fid = fire_head.len() as u32;
-                let mut n = 0;
-                for &(rel, args) in &derived_atoms {
-                    fill_buf(&mut buf, args, vals);
-                    let p = node(rel, &buf).unwrap_or(total as u32);
+                for at in &derived_atoms {
+                    let p = node(at, vals).unwrap_or(total as u32);
                     premises.push((p, fid));
                     uses_count[p as usize] += 1;
-                    n += 1;
                 }
                 fire_head.push(h);
                 fire_id.push((ri as u32, row as u32));
-                pending.push(n);
+                pending.push(derived_atoms.len() as u32);
             }
         }
         // Node → firings that use it (CSR).
@@ -525,7 +537,7 @@ pub struct Explainer<'a> {
     model: Model,
     firings: Firings,
     heights: Heights,
-    compiled: Vec<Compiled>,
+    compiled: &'static [Compiled],
 }
 
 /// Default depth of why-not: how many missing derived atoms are explained in turn.
@@ -537,13 +549,10 @@ const BUDGET: usize = 2_000_000;
 impl<'a> Explainer<'a> {
     /// Evaluates the scenario with the provenance engine and computes proof heights.
     pub fn new(scenario: &'a Scenario, facts: &'a Facts) -> Self {
-        let (model, firings) = engine::evaluate_traced(facts);
-        let compiled: Vec<Compiled> = program()
-            .rules
-            .iter()
-            .map(|r| compile(r, &facts.syms))
-            .collect();
-        let heights = Heights::compute_compiled(&model, &firings, &compiled);
+        let ranks = facts.syms.ranks();
+        let (model, firings) = engine::evaluate_traced_ranked(facts, &ranks);
+        let compiled = compiled_rules();
+        let heights = Heights::compute_compiled(&model, &firings, compiled);
         Explainer {
             scenario,
             facts,
@@ -631,7 +640,7 @@ impl<'a> Explainer<'a> {
             .firings
             .get(rule_id)
             .and_then(|f| f.get(row))
-            .map_or(&[], |t| &**t);
+            .unwrap_or(&[]);
         let env: Vec<Option<Value>> = vals.iter().map(|v| Some(*v)).collect();
         let c = &self.compiled[rule_id];
         let mut premises = Vec::new();
@@ -1015,7 +1024,7 @@ impl Coverage {
             let n = if rule.body.is_empty() {
                 1
             } else {
-                firings.get(rc.rule).map_or(0, Vec::len)
+                firings.get(rc.rule).map_or(0, Rows::len)
             };
             if n > 0 {
                 rc.fired_in.push(s);
@@ -1088,5 +1097,80 @@ impl Explainer<'_> {
             derived_by,
             why_not,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{Src, fields};
+    use crate::datalog::program;
+    use crate::lower::{self, Options};
+    use crate::model::{TupleIndex, Value};
+
+    /// Every derived tuple of the baseline is found at its own position (its node) by the atom
+    /// that names its fields; a tuple that does not hold has no node.
+    #[test]
+    fn nodes_number_each_derived_tuple_by_its_position() {
+        let s = crate::scenario::load(None).unwrap();
+        let facts = lower::lower(&s, &Options::default()).unwrap();
+        let model = crate::engine::evaluate(&facts);
+        let mut checked = 0;
+        for (r, rel) in program().relations.iter().enumerate() {
+            if rel.input {
+                continue;
+            }
+            let ts = model.db.rel(r);
+            let ix = TupleIndex::new(ts);
+            let args: Vec<Src> = (0..rel.fields.len()).map(Src::Var).collect();
+            let all = fields(&args);
+            for (i, t) in ts.iter().enumerate() {
+                assert_eq!(ix.find(&all, t), Some(i), "{}", rel.name);
+                checked += 1;
+            }
+            let Some(t) = ts.last() else { continue };
+            // One field changed to a value the relation never holds there.
+            let mut x = t.to_vec();
+            x[0] = match x[0] {
+                Value::Num(_) => Value::Num(i64::MIN + 17),
+                Value::Sym(_) => Value::Sym(crate::model::Sym::NONE),
+            };
+            assert_eq!(ix.find(&all, &x), None, "{}", rel.name);
+            // A constant of the atom is matched as a fixed field; a variable past the firing's
+            // values matches nothing.
+            let mut fixed = args.clone();
+            fixed[0] = Src::Const(t[0]);
+            assert_eq!(ix.find(&fields(&fixed), t), Some(ts.len() - 1));
+            assert_eq!(ix.find(&fields(&[Src::Var(t.len())]), t), None);
+        }
+        assert!(checked > 1000, "{checked} tuples checked");
+    }
+
+    /// The rules compiled once per process name their constants as the scenario's own symbol
+    /// table does.
+    #[test]
+    fn rules_compiled_once_match_a_scenarios_symbols() {
+        let s = crate::scenario::load(None).unwrap();
+        let facts = lower::lower(&s, &Options::default()).unwrap();
+        let once = super::compiled_rules();
+        assert_eq!(once.len(), program().rules.len());
+        let mut consts = 0;
+        for (rule, c) in program().rules.iter().zip(once) {
+            let fresh = super::compile(rule, &facts.syms);
+            assert_eq!(
+                format!("{c:?}"),
+                format!("{fresh:?}"),
+                "{}:{}",
+                rule.file,
+                rule.line
+            );
+            consts += c
+                .atoms
+                .iter()
+                .flatten()
+                .filter(|a| matches!(a, Src::Const(Value::Sym(_))))
+                .count();
+        }
+        assert!(consts > 10, "{consts} symbol constants");
     }
 }

@@ -198,9 +198,19 @@ impl Ranks<'_> {
     /// an unstable sort is exact and stable). Wider keys than 128 bits, and mixed columns, are
     /// compared value by value.
     pub fn order(&self, tuples: &[Tuple]) -> Vec<u32> {
-        self.order_packed(tuples).unwrap_or_else(|| {
-            let mut idx: Vec<u32> = (0..tuples.len() as u32).collect();
-            idx.sort_by(|&a, &b| self.cmp_tuples(&tuples[a as usize], &tuples[b as usize]));
+        self.order_by(tuples.len(), |i| &tuples[i])
+    }
+
+    /// [`Ranks::order`] of flat rows (a rule's firings).
+    pub fn order_rows(&self, rows: &Rows) -> Vec<u32> {
+        self.order_by(rows.len(), |i| rows.row(i))
+    }
+
+    /// [`Ranks::order`] of `n` rows, row `i` being `row(i)`.
+    fn order_by<'t>(&self, n: usize, row: impl Fn(usize) -> &'t [Value]) -> Vec<u32> {
+        self.order_packed(n, &row).unwrap_or_else(|| {
+            let mut idx: Vec<u32> = (0..n as u32).collect();
+            idx.sort_by(|&a, &b| self.cmp_tuples(row(a as usize), row(b as usize)));
             idx
         })
     }
@@ -214,41 +224,66 @@ impl Ranks<'_> {
         }
     }
 
-    /// [`Ranks::order`] by packed integer keys, or `None` if they do not apply.
-    fn order_packed(&self, tuples: &[Tuple]) -> Option<Vec<u32>> {
-        let first = tuples.first()?;
-        let arity = first.len();
-        let sym_col: Vec<bool> = first.iter().map(|v| matches!(v, Value::Sym(_))).collect();
-        let (mut lo, mut hi) = (vec![u64::MAX; arity], vec![0u64; arity]);
-        for t in tuples {
-            if t.len() != arity {
+    /// The packing of `n` rows (see [`Ranks::order`]): per column its kind, smallest key and
+    /// width; `None` if the rows differ in arity or a column mixes kinds.
+    fn columns<'t>(&self, n: usize, row: impl Fn(usize) -> &'t [Value]) -> Option<Vec<Column>> {
+        let first = row(0);
+        let mut cols: Vec<Column> = first
+            .iter()
+            .map(|v| Column {
+                sym: matches!(v, Value::Sym(_)),
+                lo: u64::MAX,
+                width: 0,
+            })
+            .collect();
+        let mut hi = vec![0u64; cols.len()];
+        for i in 0..n {
+            let t = row(i);
+            if t.len() != cols.len() {
                 return None;
             }
-            for (c, v) in t.iter().enumerate() {
-                let k = self.key(v, sym_col[c])?;
-                lo[c] = lo[c].min(k);
-                hi[c] = hi[c].max(k);
+            for ((c, v), h) in cols.iter_mut().zip(t).zip(&mut hi) {
+                let k = self.key(v, c.sym)?;
+                c.lo = c.lo.min(k);
+                *h = (*h).max(k);
             }
         }
+        for (c, h) in cols.iter_mut().zip(&hi) {
+            c.width = 64 - (h - c.lo).leading_zeros();
+        }
+        Some(cols)
+    }
+
+    /// [`Ranks::order`] by packed integer keys, or `None` if they do not apply.
+    fn order_packed<'t>(&self, n: usize, row: &impl Fn(usize) -> &'t [Value]) -> Option<Vec<u32>> {
+        if n == 0 {
+            return Some(Vec::new());
+        }
+        let cols = self.columns(n, row)?;
         let bits = |x: u64| 64 - x.leading_zeros();
-        let widths: Vec<u32> = lo.iter().zip(&hi).map(|(l, h)| bits(h - l)).collect();
-        let pos_bits = bits(tuples.len() as u64);
-        let total = widths.iter().sum::<u32>() + pos_bits;
-        let pack = |t: &Tuple, i: usize| -> u128 {
+        let pos_bits = bits(n as u64);
+        let total = cols.iter().map(|c| c.width).sum::<u32>() + pos_bits;
+        // Every row has the columns' arity and kinds, every value lies in its column's range.
+        let pack = |i: usize| -> u128 {
             let mut k = 0u128;
-            for (c, v) in t.iter().enumerate() {
-                let x = self.key(v, sym_col[c]).unwrap_or(lo[c]) - lo[c];
-                k = (k << widths[c]) | u128::from(x);
+            for (c, v) in cols.iter().zip(row(i)) {
+                let x = self.key(v, c.sym).unwrap_or(c.lo) - c.lo;
+                k = (k << c.width) | u128::from(x);
             }
             (k << pos_bits) | i as u128
         };
         let mask = (1u128 << pos_bits) - 1;
         if total <= 64 {
-            let mut keys: Vec<u64> = tuples
-                .iter()
-                .enumerate()
-                .map(|(i, t)| pack(t, i) as u64)
-                .collect();
+            // The same keys in 64-bit arithmetic (no column is then 64 bits wide).
+            let pack = |i: usize| -> u64 {
+                let mut k = 0u64;
+                for (c, v) in cols.iter().zip(row(i)) {
+                    let x = self.key(v, c.sym).unwrap_or(c.lo) - c.lo;
+                    k = (k << c.width) | x;
+                }
+                (k << pos_bits) | i as u64
+            };
+            let mut keys: Vec<u64> = (0..n).map(pack).collect();
             keys.sort_unstable();
             Some(
                 keys.iter()
@@ -256,11 +291,165 @@ impl Ranks<'_> {
                     .collect(),
             )
         } else if total <= 128 {
-            let mut keys: Vec<u128> = tuples.iter().enumerate().map(|(i, t)| pack(t, i)).collect();
+            let mut keys: Vec<u128> = (0..n).map(pack).collect();
             keys.sort_unstable();
             Some(keys.iter().map(|&k| (k & mask) as u32).collect())
         } else {
             None
+        }
+    }
+}
+
+/// One column of a packing: symbols or numbers, the smallest key and the bits its range needs.
+#[derive(Clone, Copy, Debug)]
+struct Column {
+    sym: bool,
+    lo: u64,
+    width: u32,
+}
+
+/// Finds the position of a tuple in a relation: an open-addressing hash table of positions, the
+/// tuples' values hashed as they are (a symbol by its id), looked up without building a tuple.
+///
+/// Fields of a looked-up tuple come from a row of values (a firing's variables) or are fixed
+/// ([`Field`]), so a rule's atom is found as it stands.
+#[derive(Clone, Debug)]
+pub struct TupleIndex<'t> {
+    tuples: &'t [Tuple],
+    /// Per slot: 0 if empty, else 1 + a position in `tuples`.
+    slots: Vec<u32>,
+    /// Slots are `1 << (64 - shift)`; a hash's top bits pick the first slot tried.
+    shift: u32,
+}
+
+/// Where a looked-up tuple's field comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Value `i` of the row looked up.
+    Row(usize),
+    Fixed(Value),
+}
+
+/// One step of the hash (FxHash's: rotate, xor, multiply); a value enters by its payload.
+fn mix(h: u64, v: &Value) -> u64 {
+    let x = match v {
+        Value::Sym(s) => u64::from(s.0),
+        Value::Num(n) => *n as u64,
+    };
+    (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+impl<'t> TupleIndex<'t> {
+    pub fn new(tuples: &'t [Tuple]) -> TupleIndex<'t> {
+        let cap = (tuples.len() * 2).next_power_of_two().max(2);
+        let mut ix = TupleIndex {
+            tuples,
+            slots: vec![0; cap],
+            shift: 64 - cap.trailing_zeros(),
+        };
+        let mask = cap - 1;
+        for (i, t) in tuples.iter().enumerate() {
+            let mut at = ix.first_slot(t.iter().fold(0, mix));
+            while ix.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            ix.slots[at] = i as u32 + 1;
+        }
+        ix
+    }
+
+    fn first_slot(&self, h: u64) -> usize {
+        h.checked_shr(self.shift).unwrap_or(0) as usize
+    }
+
+    /// The position of the tuple whose field `c` is `fields[c]` (taken from `row`), if the
+    /// relation holds it.
+    pub fn find(&self, fields: &[Field], row: &[Value]) -> Option<usize> {
+        let value = |f: &Field| match f {
+            Field::Row(i) => row.get(*i).copied(),
+            Field::Fixed(v) => Some(*v),
+        };
+        let mut h = 0;
+        for f in fields {
+            h = mix(h, &value(f)?);
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = self.first_slot(h);
+        loop {
+            let i = (*self.slots.get(at)?).checked_sub(1)? as usize;
+            let t = self.tuples.get(i)?;
+            if t.len() == fields.len() && t.iter().zip(fields).all(|(v, f)| value(f) == Some(*v)) {
+                return Some(i);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// Rows of one arity stored one after another (a rule's firings): one allocation for all of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rows {
+    arity: usize,
+    len: usize,
+    vals: Vec<Value>,
+}
+
+impl Rows {
+    /// `len` rows of `arity` values each, laid out in `vals` one after another (extra values are
+    /// dropped; with too few, the rows that are complete).
+    pub fn from_flat(arity: usize, len: usize, mut vals: Vec<Value>) -> Rows {
+        let len = vals
+            .len()
+            .checked_div(arity)
+            .map_or(len, |whole| len.min(whole));
+        vals.truncate(arity * len);
+        Rows { arity, len, vals }
+    }
+
+    pub fn arity(&self) -> usize {
+        self.arity
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row `i` (empty past the end).
+    pub fn row(&self, i: usize) -> &[Value] {
+        self.get(i).unwrap_or(&[])
+    }
+
+    pub fn get(&self, i: usize) -> Option<&[Value]> {
+        if i >= self.len {
+            return None;
+        }
+        self.vals.get(i * self.arity..(i + 1) * self.arity)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &[Value]> {
+        (0..self.len).map(|i| self.row(i))
+    }
+
+    /// Reorders the rows so that row `new` is old row `order[new]` (`order` a permutation, as
+    /// [`Ranks::order_rows`] gives).
+    pub fn permute(&mut self, order: &[u32]) {
+        let mut vals = Vec::with_capacity(self.vals.len());
+        for &i in order {
+            vals.extend_from_slice(self.row(i as usize));
+        }
+        self.len = vals.len().checked_div(self.arity).unwrap_or(order.len());
+        self.vals = vals;
+    }
+
+    /// Sorts the rows in [`Ranks::cmp_tuples`] order.
+    pub fn sort(&mut self, ranks: &Ranks<'_>) {
+        if self.len > 1 {
+            let order = ranks.order_rows(self);
+            self.permute(&order);
         }
     }
 }
@@ -390,8 +579,12 @@ impl Database {
     /// Sorts every relation by what a reader sees and drops duplicates (a relation already in
     /// order and without duplicates is left as it is, shared or not).
     pub fn sort(&mut self, syms: &Symbols) {
-        let ranks = syms.ranks();
-        let orders = self.orders(&ranks);
+        self.sort_ranked(&syms.ranks());
+    }
+
+    /// [`Database::sort`] with the symbols' ranks already computed.
+    pub fn sort_ranked(&mut self, ranks: &Ranks<'_>) {
+        let orders = self.orders(ranks);
         for (i, order) in orders.into_iter().enumerate() {
             self.apply(i, order.as_deref());
         }
@@ -460,7 +653,7 @@ mod tests {
         assert_eq!(got, vec!['b', 'a']);
     }
 
-    use super::{Symbols, Tuple, Value};
+    use super::{Field, Rows, Symbols, Tuple, TupleIndex, Value};
 
     fn tuple(vals: &[Value]) -> Tuple {
         vals.to_vec().into_boxed_slice()
@@ -508,5 +701,85 @@ mod tests {
         let mut by_rank = tuples;
         ranks.sort(&mut by_rank);
         assert_eq!(by_rank, by_name);
+    }
+
+    /// A relation of symbols and numbers, some negative, with duplicate-free rows.
+    fn sample(syms: &mut Symbols) -> Vec<Tuple> {
+        let ids: Vec<Value> = ["zeta", "alpha", "Mid", "beta"]
+            .iter()
+            .map(|n| Value::Sym(syms.intern(n)))
+            .collect();
+        let mut out = Vec::new();
+        for (i, a) in ids.iter().enumerate() {
+            for n in [-7i64, 0, 3, 9_000] {
+                out.push(tuple(&[
+                    *a,
+                    Value::Num(n * (i as i64 + 1)),
+                    ids[(i + 1) % 4],
+                ]));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn tuple_index_finds_each_tuple_at_its_position_and_nothing_else() {
+        let mut syms = Symbols::new();
+        let mut rel = sample(&mut syms);
+        rel.reverse();
+        let outside = Value::Sym(syms.intern("not-in-the-relation"));
+        let ix = TupleIndex::new(&rel);
+        let all = [Field::Row(0), Field::Row(1), Field::Row(2)];
+        for (i, t) in rel.iter().enumerate() {
+            assert_eq!(ix.find(&all, t), Some(i), "{t:?}");
+        }
+        // Fields from anywhere in the row, or fixed.
+        let t = &rel[5];
+        let row = [Value::Num(1), t[2], t[0]];
+        let mixed = [Field::Row(2), Field::Fixed(t[1]), Field::Row(1)];
+        assert_eq!(ix.find(&mixed, &row), Some(5));
+        // Absent values, a symbol's id read as a number, a row too short, the wrong arity.
+        let with = |c: usize, v: Value| {
+            let mut x = t.to_vec();
+            x[c] = v;
+            ix.find(&all, &x)
+        };
+        assert_eq!(with(1, Value::Num(1)), None);
+        assert_eq!(with(1, Value::Num(i64::MAX)), None);
+        assert_eq!(with(0, Value::Num(i64::from(t[0].sym().0))), None);
+        assert_eq!(with(2, outside), None);
+        assert_eq!(with(2, Value::Sym(super::Sym::NONE)), None);
+        assert_eq!(ix.find(&all, &t[..2]), None);
+        assert_eq!(ix.find(&all[..2], t), None);
+        // Duplicates of a hash's first slot are probed past; an empty relation finds nothing.
+        let many: Vec<Tuple> = (0..1000).map(|n| tuple(&[Value::Num(n)])).collect();
+        let ix = TupleIndex::new(&many);
+        assert!(
+            (0..1000).all(|n| ix.find(&[Field::Fixed(Value::Num(n))], &[]) == Some(n as usize))
+        );
+        assert_eq!(ix.find(&[Field::Fixed(Value::Num(1000))], &[]), None);
+        assert_eq!(TupleIndex::new(&[]).find(&[Field::Row(0)], t), None);
+    }
+
+    #[test]
+    fn rows_sort_as_tuples_do() {
+        let mut syms = Symbols::new();
+        let mut tuples = sample(&mut syms);
+        tuples.reverse();
+        tuples.push(tuples[3].clone());
+        let flat: Vec<Value> = tuples.iter().flat_map(|t| t.iter().copied()).collect();
+        let mut rows = Rows::from_flat(3, tuples.len(), flat);
+        assert_eq!(rows.len(), tuples.len());
+        let ranks = syms.ranks();
+        rows.sort(&ranks);
+        ranks.sort(&mut tuples);
+        let sorted: Vec<&[Value]> = tuples.iter().map(|t| &**t).collect();
+        assert_eq!(rows.iter().collect::<Vec<_>>(), sorted);
+        assert_eq!(rows.get(tuples.len()), None);
+        // Rows of no values still count; an incomplete last row is dropped.
+        let mut none = Rows::from_flat(0, 4, Vec::new());
+        none.sort(&ranks);
+        assert_eq!((none.len(), none.row(3)), (4, &[][..]));
+        assert_eq!(Rows::from_flat(2, 3, vec![Value::Num(1); 5]).len(), 2);
     }
 }

@@ -509,11 +509,11 @@ fn naive_heights(ex: &Explainer<'_>) -> HashMap<(usize, Tuple), usize> {
     while changed {
         changed = false;
         for (ri, rule) in prog.rules.iter().enumerate() {
-            let empty = [Tuple::from([])];
-            let rows: &[Tuple] = if rule.body.is_empty() {
-                &empty
+            let empty: &[Value] = &[];
+            let rows: Vec<&[Value]> = if rule.body.is_empty() {
+                vec![empty]
             } else {
-                &ex.firings()[ri]
+                ex.firings()[ri].iter().collect()
             };
             for row in rows {
                 let vals: Vec<(String, Value)> = rule
