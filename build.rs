@@ -2,7 +2,7 @@
 //! then lowers and evaluates the bundled baseline with the same library compiled for the host
 //! (the `lode-bake` package, `bake/`) and writes the result to `OUT_DIR/baseline.bin`, which
 //! `lode::bake` embeds: `lode run` on the baseline starts from the conclusions instead of
-//! parsing 1.5 MB of tables (BENCHMARKS.md, "Build-time baseline").
+//! parsing 1.5 MB of tables (BENCHMARKS.md, "Session 2026-12-02 (bake)").
 
 #[path = "build/codegen.rs"]
 mod codegen;

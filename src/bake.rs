@@ -4,7 +4,7 @@
 //! (`bake/`), and writes [`encode`]'s bytes to `OUT_DIR/baseline.bin`; the `lode` library embeds
 //! them, and [`embedded`] decodes them. `lode run` on the baseline with no options then lists
 //! the conclusions without reading, lowering or evaluating anything (BENCHMARKS.md,
-//! "Build-time baseline"). Everything else (explain, `--as-of`, `--set`, confidence) still
+//! "Session 2026-12-02 (bake)"). Everything else (explain, `--as-of`, `--set`, confidence) still
 //! computes from the bundled files.
 //!
 //! The bytes come from the same sources, rules and tables as the binary, so they hold exactly
