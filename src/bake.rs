@@ -45,9 +45,14 @@ struct Wire<'a> {
     rels: Vec<&'a [u8]>,
 }
 
-/// Loads, lowers and evaluates the bundled baseline with no options, as `lode run` does.
+/// Loads, lowers and evaluates the bundled baseline with no options, as the plain `lode run`
+/// does (without origins: the listing never reads one).
 pub fn compute() -> Result<Baked, Error> {
-    let (s, facts) = crate::commands::load_and_lower(None, &crate::lower::Options::default())?;
+    let opts = crate::lower::Options {
+        skip_origins: true,
+        ..crate::lower::Options::default()
+    };
+    let (s, facts) = crate::commands::load_and_lower(None, &opts)?;
     let model = crate::engine::evaluate(&facts);
     Ok(Baked {
         claims: crate::confidence::has_claims(&s),

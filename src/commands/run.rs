@@ -62,8 +62,7 @@ pub fn run(
     let as_of = facts.as_of.to_string();
     if plain && !automatic {
         // Past this point the listing reads only the scenario's name and the tuples: the
-        // scenario is freed before the evaluation, which reuses its memory (BENCHMARKS.md: at
-        // 10⁵ facts the peak falls by a fifth).
+        // scenario is freed before the evaluation, which reuses its memory.
         let meta = s.meta.clone();
         drop(s);
         let model = engine::evaluate(&facts);
