@@ -303,8 +303,20 @@ fn gen_program(program: &Program, prov: bool) -> String {
         s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns the derived relations.\npub fn run(db: &Database) -> Database {\n");
     }
     s.push_str("    let mut rt = Crepe::new();\n");
+    // Only the input relations some rule reads go into crepe, which copies each into two hash
+    // sets: the rest (at 10^6 facts, a million tuples) would be built and thrown away, since
+    // `engine` takes every input relation of the model from the facts.
+    let read: std::collections::BTreeSet<usize> = program
+        .rules
+        .iter()
+        .flat_map(|r| &r.body)
+        .filter_map(|l| match l {
+            Literal::Pos(a) | Literal::Neg(a) => Some(a.rel),
+            Literal::Cmp(..) | Literal::Bind(..) => None,
+        })
+        .collect();
     for (ri, rel) in program.relations.iter().enumerate() {
-        if !rel.input {
+        if !rel.input || !read.contains(&ri) {
             continue;
         }
         let args: Vec<String> = rel
