@@ -144,7 +144,7 @@ impl Facts {
             for (new, &old) in order.iter().enumerate() {
                 new_of[old as usize] = new as u32;
             }
-            crate::model::permute(self.db.rel_mut(r), &order);
+            crate::model::gather(self.db.rel_mut(r), &order);
             if let Some(os) = self.origins.get_mut(r) {
                 crate::model::permute(os, &order);
             }

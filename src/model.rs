@@ -178,7 +178,7 @@ impl Ranks<'_> {
             return;
         }
         let order = self.order(tuples);
-        permute(tuples, &order);
+        gather(tuples, &order);
     }
 
     /// Whether `tuples` are already in [`Ranks::cmp_tuples`] order.
@@ -193,10 +193,10 @@ impl Ranks<'_> {
     /// When every tuple has the same arity and each column holds one kind of value (always so
     /// for a relation of the program), each tuple becomes one integer: per column, its key — a
     /// symbol's rank, or a number with its sign bit flipped so unsigned order is signed order —
-    /// less the column's smallest, in as many bits as the column's range needs, and last the
-    /// tuple's position. Sorting those integers gives the order (positions make them unique, so
-    /// an unstable sort is exact and stable). Wider keys than 128 bits, and mixed columns, are
-    /// compared value by value.
+    /// less the column's smallest, in as many bits as the column's range needs. Those integers,
+    /// each beside its tuple's position, are sorted by a stable radix sort (`radsort`: one pass
+    /// per byte of the key that some rows differ in; a comparison sort below 256 rows). Wider
+    /// keys than 128 bits, and mixed columns, are compared value by value.
     pub fn order(&self, tuples: &[Tuple]) -> Vec<u32> {
         self.order_by(tuples.len(), |i| &tuples[i])
     }
@@ -260,43 +260,49 @@ impl Ranks<'_> {
             return Some(Vec::new());
         }
         let cols = self.columns(n, row)?;
-        let bits = |x: u64| 64 - x.leading_zeros();
-        let pos_bits = bits(n as u64);
-        let total = cols.iter().map(|c| c.width).sum::<u32>() + pos_bits;
         // Every row has the columns' arity and kinds, every value lies in its column's range.
-        let pack = |i: usize| -> u128 {
-            let mut k = 0u128;
-            for (c, v) in cols.iter().zip(row(i)) {
-                let x = self.key(v, c.sym).unwrap_or(c.lo) - c.lo;
-                k = (k << c.width) | u128::from(x);
-            }
-            (k << pos_bits) | i as u128
-        };
-        let mask = (1u128 << pos_bits) - 1;
-        if total <= 64 {
-            // The same keys in 64-bit arithmetic (no column is then 64 bits wide).
-            let pack = |i: usize| -> u64 {
+        let key_bits = cols.iter().map(|c| c.width).sum::<u32>();
+        if key_bits <= 64 {
+            // The same keys in 64-bit arithmetic (no column is then 64 bits wide), beside the
+            // position rather than above it: a stable radix sort keeps equal keys in position
+            // order, and a byte of the key that no row varies costs no pass.
+            let pack = |i: usize| -> (u64, u32) {
                 let mut k = 0u64;
                 for (c, v) in cols.iter().zip(row(i)) {
                     let x = self.key(v, c.sym).unwrap_or(c.lo) - c.lo;
                     k = (k << c.width) | x;
                 }
-                (k << pos_bits) | i as u64
+                (k, i as u32)
             };
-            let mut keys: Vec<u64> = (0..n).map(pack).collect();
-            keys.sort_unstable();
-            Some(
-                keys.iter()
-                    .map(|&k| (u128::from(k) & mask) as u32)
-                    .collect(),
-            )
-        } else if total <= 128 {
-            let mut keys: Vec<u128> = (0..n).map(pack).collect();
-            keys.sort_unstable();
-            Some(keys.iter().map(|&k| (k & mask) as u32).collect())
+            let mut keys: Vec<(u64, u32)> = (0..n).map(pack).collect();
+            sort_keys(&mut keys);
+            Some(keys.iter().map(|&(_, i)| i).collect())
+        } else if key_bits <= 128 {
+            let pack = |i: usize| -> (u128, u32) {
+                let mut k = 0u128;
+                for (c, v) in cols.iter().zip(row(i)) {
+                    let x = self.key(v, c.sym).unwrap_or(c.lo) - c.lo;
+                    k = (k << c.width) | u128::from(x);
+                }
+                (k, i as u32)
+            };
+            let mut keys: Vec<(u128, u32)> = (0..n).map(pack).collect();
+            sort_keys(&mut keys);
+            Some(keys.iter().map(|&(_, i)| i).collect())
         } else {
             None
         }
+    }
+}
+
+/// Sorts packed keys, each beside its row's position, by key and then position (see
+/// [`Ranks::order`]).
+fn sort_keys<K: radsort::Key + Ord>(keys: &mut [(K, u32)]) {
+    if keys.len() < 256 {
+        keys.sort_unstable();
+    } else {
+        // Stable, and the keys start in position order: equal keys stay in position order.
+        radsort::sort_by_key(keys, |&(k, _)| k);
     }
 }
 
@@ -496,6 +502,30 @@ pub fn permute<T>(items: &mut Vec<T>, order: &[u32]) {
     }
 }
 
+/// [`permute`] for items with a cheap default (tuples: an empty box allocates nothing): a full
+/// permutation is gathered into a new list, each item taken from its old place, which reads the
+/// old list once at random and writes the new one in order (the cycles of [`permute`] read and
+/// write both at random). The old list's slots, all defaults by then, are freed after.
+pub fn gather<T: Default>(items: &mut Vec<T>, order: &[u32]) {
+    let n = items.len();
+    let mut seen = vec![false; n];
+    let full = order.len() == n
+        && order.iter().all(|&i| {
+            seen.get_mut(i as usize)
+                .is_some_and(|d| !std::mem::replace(d, true))
+        });
+    if !full {
+        permute(items, order);
+        return;
+    }
+    drop(seen);
+    let new: Vec<T> = order
+        .iter()
+        .map(|&i| std::mem::take(&mut items[i as usize]))
+        .collect();
+    *items = new;
+}
+
 impl Default for Symbols {
     fn default() -> Self {
         Self::new()
@@ -596,7 +626,7 @@ impl Database {
         match order {
             Some(order) => {
                 let r = self.rel_mut(i);
-                permute(r, order);
+                gather(r, order);
                 r.dedup();
             }
             None => {
@@ -701,6 +731,44 @@ mod tests {
         let mut by_rank = tuples;
         ranks.sort(&mut by_rank);
         assert_eq!(by_rank, by_name);
+    }
+
+    #[test]
+    fn radix_order_is_the_stable_order_by_name() {
+        // Enough rows for the radix sort (256 and more), with repeated rows whose positions must
+        // stay in order, keys of 64 bits and under and of more.
+        let mut syms = Symbols::new();
+        let ids: Vec<Value> = ["zeta", "alpha", "Mid", "beta", "ÄÖ"]
+            .iter()
+            .map(|n| Value::Sym(syms.intern(n)))
+            .collect();
+        let ranks = syms.ranks();
+        for wide in [false, true] {
+            let tuples: Vec<Tuple> = (0..3000i64)
+                .map(|i| {
+                    let n = (i * 7919) % 97 - 40;
+                    let n = if wide { n * (1 << 50) } else { n };
+                    tuple(&[ids[(i % 5) as usize], Value::Num(n), ids[(i % 3) as usize]])
+                })
+                .collect();
+            let mut expect: Vec<u32> = (0..tuples.len() as u32).collect();
+            expect.sort_by(|&a, &b| syms.cmp_tuples(&tuples[a as usize], &tuples[b as usize]));
+            assert_eq!(ranks.order(&tuples), expect, "wide: {wide}");
+        }
+    }
+
+    #[test]
+    fn gather_takes_each_item_from_its_old_position() {
+        let items: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        let order: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        let mut got = items.clone();
+        super::gather(&mut got, &order);
+        let expect: Vec<String> = order.iter().map(|&i| items[i as usize].clone()).collect();
+        assert_eq!(got, expect);
+        // Not a permutation: as `permute`, each item taken once and the rest dropped.
+        let mut got = vec!["a".to_string(), "b".into(), "c".into()];
+        super::gather(&mut got, &[1, 1, 0]);
+        assert_eq!(got, vec!["b".to_string(), "a".into()]);
     }
 
     /// A relation of symbols and numbers, some negative, with duplicate-free rows.
