@@ -35,10 +35,10 @@ fn overhead(c: &mut Criterion) {
     });
     // The engines alone, without sorting and merging the inputs back in: where the time goes.
     g.bench_function("fast_run", |b| {
-        b.iter(|| black_box(lode::datalog::fast::run(black_box(&facts.db))))
+        b.iter(|| black_box(lode::datalog::fast::run(black_box(facts.db.clone()))))
     });
     g.bench_function("prov_run", |b| {
-        b.iter(|| black_box(lode::datalog::prov::run(black_box(&facts.db))))
+        b.iter(|| black_box(lode::datalog::prov::run(black_box(facts.db.clone()))))
     });
     let (model, firings) = engine::evaluate_traced(&facts);
     g.bench_function("heights", |b| {

@@ -298,9 +298,9 @@ fn gen_program(program: &Program, prov: bool) -> String {
     s.push_str("fn num(t: &Tuple, i: usize) -> i64 { t.get(i).map_or(0, |v| v.num()) }\n\n");
     if prov {
         s.push_str("use crate::model::Rows;\n\n");
-        s.push_str("/// Evaluates the provenance program: the derived relations and, per rule, every firing.\npub fn run(db: &Database) -> (Database, Vec<Rows>) {\n");
+        s.push_str("/// Evaluates the provenance program: the derived relations and, per rule, every firing.\n/// Each input relation of `db` is let go once copied into crepe (freed, unless shared).\npub fn run(mut db: Database) -> (Database, Vec<Rows>) {\n");
     } else {
-        s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns the derived relations.\npub fn run(db: &Database) -> Database {\n");
+        s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns the derived relations.\n/// Each input relation of `db` is let go once copied into crepe (freed, unless shared).\npub fn run(mut db: Database) -> Database {\n");
     }
     s.push_str("    let mut rt = Crepe::new();\n");
     // Only the input relations some rule reads go into crepe, which copies each into two hash
@@ -330,7 +330,7 @@ fn gen_program(program: &Program, prov: bool) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "    rt.extend(db.rel({ri}).iter().map(|t| {}({})));",
+            "    rt.extend(db.take({ri}).iter().map(|t| {}({})));",
             rel.name,
             args.join(", ")
         );
@@ -350,6 +350,8 @@ fn gen_program(program: &Program, prov: bool) -> String {
         }
     }
     let all: Vec<String> = outs.iter().chain(fires.iter()).cloned().collect();
+    // The relations no rule reads go too, before the run allocates its sets.
+    s.push_str("    drop(db);\n");
     let _ = writeln!(
         s,
         "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",

@@ -62,13 +62,6 @@ fn hhi(shares: impl Iterator<Item = i64>) -> i64 {
     ((sum + 5_000) / 10_000) as i64
 }
 
-fn computed(formula: &'static str, inputs: impl Into<Arc<[Input]>>) -> Origin {
-    Origin::Computed {
-        formula,
-        inputs: inputs.into(),
-    }
-}
-
 fn t2(a: Value, b: Value) -> Tuple {
     Box::new([a, b])
 }
@@ -90,6 +83,9 @@ fn muldiv(a: i64, b: i64, d: i64) -> i64 {
 
 /// Everything the computed relations read, indexed once.
 struct Ctx {
+    /// Whether the facts keep origins ([`Facts::keeps_origins`]): without them no inputs are
+    /// listed.
+    trace: bool,
     shares: BTreeMap<Key, Vec<Supplier>>,
     governance: FxHashMap<Sym, (i64, Input)>,
     aligned: FxHashMap<Sym, FxHashSet<Sym>>,
@@ -257,6 +253,7 @@ impl Ctx {
             })
             .collect();
         Ctx {
+            trace: facts.keeps_origins,
             shares,
             governance,
             aligned,
@@ -272,6 +269,19 @@ impl Ctx {
             commitments,
             ownership,
             params,
+        }
+    }
+
+    /// A computed tuple's origin; when the facts keep no origins, a placeholder that
+    /// [`Facts::set`] drops, so no list of inputs is copied (at 10⁶ facts, one per reach tuple).
+    fn computed(&self, formula: &'static str, inputs: impl Into<Arc<[Input]>>) -> Origin {
+        if self.trace {
+            Origin::Computed {
+                formula,
+                inputs: inputs.into(),
+            }
+        } else {
+            Origin::Fact(usize::MAX)
         }
     }
 
@@ -405,8 +415,15 @@ impl Ctx {
     ) -> Supply {
         let mut out = Supply::default();
         let low = self.low.get(&k);
+        // Without origins the inputs go to one reused list, not one new list per supplier.
+        let mut scratch = Vec::new();
         for &(c, bp, share) in world {
-            let mut inp: Vec<Input> = share.into_iter().collect();
+            let mut inp: Vec<Input> = if self.trace {
+                share.into_iter().collect()
+            } else {
+                scratch.clear();
+                std::mem::take(&mut scratch)
+            };
             let r = self.reach(
                 k,
                 m,
@@ -434,8 +451,13 @@ impl Ctx {
                 out.licensed += bp;
                 inp.push(t);
             }
-            out.inputs.extend(inp.iter().copied());
-            out.per_supplier.push((c, r, inp));
+            if self.trace {
+                out.inputs.extend(inp.iter().copied());
+                out.per_supplier.push((c, r, inp));
+            } else {
+                out.per_supplier.push((c, r, Vec::new()));
+                scratch = inp;
+            }
         }
         out
     }
@@ -498,7 +520,7 @@ pub fn compute(facts: &mut Facts) {
         let hhi_ref = at(rel::HHI, hhis.len());
         hhis.push((
             t3(Value::Sym(m), Value::Sym(s), Value::Num(h)),
-            computed("HHI = Σ share², shares in percent", inputs.clone()),
+            ctx.computed("HHI = Σ share², shares in percent", inputs.clone()),
         ));
         let mut wgi_inputs = Vec::new();
         let mut x = 0.0f64;
@@ -516,7 +538,7 @@ pub fn compute(facts: &mut Facts) {
                 Value::Sym(s),
                 Value::Num((x * 1000.0).round() as i64),
             ),
-            computed(
+            ctx.computed(
                 "HHI_WGI = Σ (share as fraction)² · 10·(1 − WGI), × 1000",
                 wgi_inputs,
             ),
@@ -525,7 +547,7 @@ pub fn compute(facts: &mut Facts) {
         for &(c, bp, _) in shares.iter().filter(|&&(_, bp, _)| bp == max) {
             tops.push((
                 t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
-                computed("the largest share of this mineral × stage", inputs.clone()),
+                ctx.computed("the largest share of this mineral × stage", inputs.clone()),
             ));
         }
         for &k in &ctx.consumers {
@@ -541,19 +563,22 @@ pub fn compute(facts: &mut Facts) {
             let key = |v: i64| t4(Value::Sym(k), Value::Sym(m), Value::Sym(s), Value::Num(v));
             aligned_out.push((
                 key(sum),
-                computed(
+                ctx.computed(
                     "Σ share of the consumer itself and the countries it rates ally or partner",
                     used,
                 ),
             ));
             let mut sup = ctx.supply(k, m, s, shares, &none, &none);
-            let mut reach_inputs = Vec::with_capacity(sup.per_supplier.len());
+            let mut reach_inputs =
+                Vec::with_capacity(if ctx.trace { sup.per_supplier.len() } else { 0 });
             let mut aligned_inputs = Vec::new();
             for (c, r, inp) in std::mem::take(&mut sup.per_supplier) {
                 let this = at(rel::REACH, reach_out.len());
-                reach_inputs.push(this);
-                if ctx.is_aligned(k, c) {
-                    aligned_inputs.push(this);
+                if ctx.trace {
+                    reach_inputs.push(this);
+                    if ctx.is_aligned(k, c) {
+                        aligned_inputs.push(this);
+                    }
                 }
                 reach_out.push((
                     Box::new([
@@ -563,7 +588,7 @@ pub fn compute(facts: &mut Facts) {
                         Value::Sym(c),
                         Value::Num(r),
                     ]) as Tuple,
-                    computed(
+                    ctx.computed(
                         "reach = share × open route capacity × (1 − max(committed to other buyers, owned by rivals)); 0 under a ban or when isolated; all of the consumer's own output",
                         inp,
                     ),
@@ -571,12 +596,12 @@ pub fn compute(facts: &mut Facts) {
             }
             reachable_out.push((
                 key(sup.reachable),
-                computed("Σ reach over every supplier", reach_inputs),
+                ctx.computed("Σ reach over every supplier", reach_inputs),
             ));
             let ra_ref = at(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out.len());
             reach_aligned_out.push((
                 key(sup.aligned),
-                computed(
+                ctx.computed(
                     "Σ reach over the consumer itself and the countries it rates ally or partner",
                     aligned_inputs,
                 ),
@@ -585,14 +610,14 @@ pub fn compute(facts: &mut Facts) {
             let sup_inputs: Arc<[Input]> = std::mem::take(&mut sup.inputs).into();
             low_out.push((
                 key(sup.low),
-                computed(
+                ctx.computed(
                     "Σ share of suppliers rated neutral or rival + the rival-owned part of the others' output",
                     sup_inputs.clone(),
                 ),
             ));
             licensed_out.push((
                 key(sup.licensed),
-                computed(
+                ctx.computed(
                     "Σ share of suppliers whose export licensing or quota reaches the consumer",
                     sup_inputs.clone(),
                 ),
@@ -606,7 +631,7 @@ pub fn compute(facts: &mut Facts) {
                         .filter(|r| r.rel as usize == rel::EVENT)
                         .copied(),
                 );
-                score_out.push((key(x), computed(SCORE_FORMULA, inp)));
+                score_out.push((key(x), ctx.computed(SCORE_FORMULA, inp)));
             }
         }
     }
@@ -778,7 +803,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         .map(|(&i, (h, inp))| {
             (
                 t2(Value::Sym(i), Value::Num(*h)),
-                computed(
+                ctx.computed(
                     "effective horizon = horizon − Σ years saved by live years initiatives on the same mineral and country, not before the start",
                     inp.clone(),
                 ),
@@ -861,11 +886,11 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
         };
         let (scaled, extra_route, offtake, inputs) = world(true);
         let (scaled0, extra_route0, offtake0, inputs0) = world(false);
-        let origin = computed(
+        let origin = ctx.computed(
             "shares at the horizon: today's shares plus capacity × confidence of live initiatives due by then, renormalised to 100%; new routes and offtakes due by then",
             inputs.clone(),
         );
-        let origin0 = computed(
+        let origin0 = ctx.computed(
             "the same world at the horizon without this initiative",
             inputs0.clone(),
         );
@@ -908,11 +933,11 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             low_out.push((row(sup.low), origin.clone()));
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
                 inp.extend(inputs.iter().copied());
-                score_out.push((row(x), computed(SCORE_FORMULA, inp)));
+                score_out.push((row(x), ctx.computed(SCORE_FORMULA, inp)));
             }
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup0, h0) {
                 inp.extend(inputs0.iter().copied());
-                score_without.push((row(x), computed(SCORE_FORMULA, inp)));
+                score_without.push((row(x), ctx.computed(SCORE_FORMULA, inp)));
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use crate::datalog::{fast, program, prov};
 use crate::lower::Facts;
-use crate::model::{Database, Ranks, Rows};
+use crate::model::{Database, Ranks, Rows, Symbols};
 
 /// The result of an evaluation: every relation, inputs and conclusions, sorted for reading.
 #[derive(Clone, Debug)]
@@ -38,10 +38,34 @@ fn merge_inputs_ranked(facts: &Facts, mut derived: Database, ranks: &Ranks<'_>) 
 
 /// Evaluates the rules (plain engine).
 pub fn evaluate(facts: &Facts) -> Model {
-    let derived = fast::run(&facts.db);
+    let derived = fast::run(facts.db.clone());
     Model {
         db: merge_inputs(facts, derived),
     }
+}
+
+/// Evaluates the rules for a listing of the relations `listed`, consuming the facts: each input
+/// relation is freed as soon as crepe has copied it, so the facts and crepe's sets of the same
+/// tuples are not all held at once. The model holds the derived relations and, of the input
+/// relations, only the listed ones (the others are empty). For `lode run` without proofs.
+pub fn evaluate_listed(facts: Facts, listed: &[usize]) -> (Symbols, Model) {
+    let Facts { db, syms, .. } = facts;
+    let inputs: Vec<usize> = listed
+        .iter()
+        .copied()
+        .filter(|&r| program().relations.get(r).is_some_and(|r| r.input))
+        .collect();
+    let mut kept = Database::empty(db.len());
+    for &r in &inputs {
+        kept.share(r, &db);
+    }
+    let mut derived = fast::run(db);
+    for &r in &inputs {
+        derived.share(r, &kept);
+    }
+    drop(kept);
+    derived.sort_ranked(&syms.ranks());
+    (syms, Model { db: derived })
 }
 
 /// Evaluates the rules and records every firing (provenance engine).
@@ -51,7 +75,7 @@ pub fn evaluate_traced(facts: &Facts) -> (Model, Firings) {
 
 /// [`evaluate_traced`] with `facts.syms.ranks()` already computed (explain needs them again).
 pub(crate) fn evaluate_traced_ranked(facts: &Facts, ranks: &Ranks<'_>) -> (Model, Firings) {
-    let (derived, mut firings) = prov::run(&facts.db);
+    let (derived, mut firings) = prov::run(facts.db.clone());
     for f in &mut firings {
         f.sort(ranks);
     }
@@ -61,4 +85,38 @@ pub(crate) fn evaluate_traced_ranked(facts: &Facts, ranks: &Ranks<'_>) -> (Model
         },
         firings,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::datalog::program;
+    use crate::lower;
+    use crate::scenario;
+
+    #[test]
+    fn evaluating_for_a_listing_gives_the_listed_relations_of_the_model() {
+        let s = scenario::load(None).unwrap();
+        let facts = lower::lower(&s, &lower::Options::default()).unwrap();
+        let full = super::evaluate(&facts);
+        let input = program().relations.iter().position(|r| r.input).unwrap();
+        let derived = program().relations.iter().position(|r| !r.input).unwrap();
+        let other_input = program()
+            .relations
+            .iter()
+            .enumerate()
+            .position(|(i, r)| r.input && i != input && !facts.db.rel(i).is_empty())
+            .unwrap();
+        let listed = [input, derived];
+        let (syms, model) = super::evaluate_listed(facts.clone(), &listed);
+        assert_eq!(syms.names(), facts.syms.names());
+        for (i, _) in program().relations.iter().enumerate() {
+            if i == input || !program().relations[i].input {
+                assert_eq!(model.db.rel(i), full.db.rel(i), "relation {i}");
+            }
+        }
+        assert!(!model.db.rel(input).is_empty() || facts.db.rel(input).is_empty());
+        // An input relation that is not listed is not kept.
+        assert!(model.db.rel(other_input).is_empty());
+        assert!(!full.db.rel(other_input).is_empty());
+    }
 }

@@ -589,6 +589,12 @@ impl Database {
         self.rels[i] = from.rels.get(i).cloned().unwrap_or_default();
     }
 
+    /// Takes relation `i` out (it becomes empty): freed when the caller lets it go, unless
+    /// another database shares it.
+    pub fn take(&mut self, i: usize) -> Arc<Vec<Tuple>> {
+        self.rels.get_mut(i).map(std::mem::take).unwrap_or_default()
+    }
+
     pub fn push(&mut self, i: usize, t: Tuple) {
         self.rel_mut(i).push(t);
     }

@@ -65,8 +65,8 @@ pub fn run(
         // scenario is freed before the evaluation, which reuses its memory.
         let meta = s.meta.clone();
         drop(s);
-        let model = engine::evaluate(&facts);
-        return Ok(listing(format, rels, meta, as_of, facts.syms, model.db));
+        let (syms, model) = engine::evaluate_listed(facts, &rels);
+        return Ok(listing(format, rels, meta, as_of, syms, model.db));
     }
     let ex = Explainer::new(&s, &facts);
     let conf = Confidences::of_relations(&s, &ex, &rels);
