@@ -88,6 +88,7 @@ pub(crate) fn evaluate_traced_ranked(facts: &Facts, ranks: &Ranks<'_>) -> (Model
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::datalog::program;
     use crate::lower;
