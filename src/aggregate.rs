@@ -503,25 +503,25 @@ pub fn compute(facts: &mut Facts) {
     let ctx = Ctx::read(facts);
     let at = InputRef::new;
 
-    let mut hhis = Vec::new();
-    let mut wgis = Vec::new();
-    let mut tops = Vec::new();
-    let mut aligned_out = Vec::new();
-    let mut reach_out = Vec::new();
-    let mut reachable_out = Vec::new();
-    let mut reach_aligned_out = Vec::new();
-    let mut low_out = Vec::new();
-    let mut licensed_out = Vec::new();
-    let mut score_out = Vec::new();
+    let mut hhis = facts.build();
+    let mut wgis = facts.build();
+    let mut tops = facts.build();
+    let mut aligned_out = facts.build();
+    let mut reach_out = facts.build();
+    let mut reachable_out = facts.build();
+    let mut reach_aligned_out = facts.build();
+    let mut low_out = facts.build();
+    let mut licensed_out = facts.build();
+    let mut score_out = facts.build();
     let none = BTreeMap::new();
     for (&(m, s), shares) in &ctx.shares {
         let inputs: Arc<[Input]> = shares.iter().filter_map(|x| x.2).collect();
         let h = hhi(shares.iter().map(|&(_, bp, _)| bp));
         let hhi_ref = at(rel::HHI, hhis.len());
-        hhis.push((
+        hhis.push(
             t3(Value::Sym(m), Value::Sym(s), Value::Num(h)),
             ctx.computed("HHI = Σ share², shares in percent", inputs.clone()),
-        ));
+        );
         let mut wgi_inputs = Vec::new();
         let mut x = 0.0f64;
         for &(c, bp, share) in shares {
@@ -532,7 +532,7 @@ pub fn compute(facts: &mut Facts) {
                 wgi_inputs.push(gt);
             }
         }
-        wgis.push((
+        wgis.push(
             t3(
                 Value::Sym(m),
                 Value::Sym(s),
@@ -542,13 +542,13 @@ pub fn compute(facts: &mut Facts) {
                 "HHI_WGI = Σ (share as fraction)² · 10·(1 − WGI), × 1000",
                 wgi_inputs,
             ),
-        ));
+        );
         let max = shares.iter().map(|&(_, bp, _)| bp).max().unwrap_or(0);
         for &(c, bp, _) in shares.iter().filter(|&&(_, bp, _)| bp == max) {
-            tops.push((
+            tops.push(
                 t4(Value::Sym(m), Value::Sym(s), Value::Sym(c), Value::Num(bp)),
                 ctx.computed("the largest share of this mineral × stage", inputs.clone()),
-            ));
+            );
         }
         for &k in &ctx.consumers {
             let mut sum = 0;
@@ -561,13 +561,13 @@ pub fn compute(facts: &mut Facts) {
                 }
             }
             let key = |v: i64| t4(Value::Sym(k), Value::Sym(m), Value::Sym(s), Value::Num(v));
-            aligned_out.push((
+            aligned_out.push(
                 key(sum),
                 ctx.computed(
                     "Σ share of the consumer itself and the countries it rates ally or partner",
                     used,
                 ),
-            ));
+            );
             let mut sup = ctx.supply(k, m, s, shares, &none, &none);
             let mut reach_inputs =
                 Vec::with_capacity(if ctx.trace { sup.per_supplier.len() } else { 0 });
@@ -580,7 +580,7 @@ pub fn compute(facts: &mut Facts) {
                         aligned_inputs.push(this);
                     }
                 }
-                reach_out.push((
+                reach_out.push(
                     Box::new([
                         Value::Sym(k),
                         Value::Sym(m),
@@ -592,36 +592,36 @@ pub fn compute(facts: &mut Facts) {
                         "reach = share × open route capacity × (1 − max(committed to other buyers, owned by rivals)); 0 under a ban or when isolated; all of the consumer's own output",
                         inp,
                     ),
-                ));
+                );
             }
-            reachable_out.push((
+            reachable_out.push(
                 key(sup.reachable),
                 ctx.computed("Σ reach over every supplier", reach_inputs),
-            ));
+            );
             let ra_ref = at(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out.len());
-            reach_aligned_out.push((
+            reach_aligned_out.push(
                 key(sup.aligned),
                 ctx.computed(
                     "Σ reach over the consumer itself and the countries it rates ally or partner",
                     aligned_inputs,
                 ),
-            ));
+            );
             // Both sums rest on every supplier's inputs: one shared list.
             let sup_inputs: Arc<[Input]> = std::mem::take(&mut sup.inputs).into();
-            low_out.push((
+            low_out.push(
                 key(sup.low),
                 ctx.computed(
                     "Σ share of suppliers rated neutral or rival + the rival-owned part of the others' output",
                     sup_inputs.clone(),
                 ),
-            ));
-            licensed_out.push((
+            );
+            licensed_out.push(
                 key(sup.licensed),
                 ctx.computed(
                     "Σ share of suppliers whose export licensing or quota reaches the consumer",
                     sup_inputs.clone(),
                 ),
-            ));
+            );
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
                 inp.push(ra_ref);
                 inp.push(hhi_ref);
@@ -631,20 +631,20 @@ pub fn compute(facts: &mut Facts) {
                         .filter(|r| r.rel as usize == rel::EVENT)
                         .copied(),
                 );
-                score_out.push((key(x), ctx.computed(SCORE_FORMULA, inp)));
+                score_out.push(key(x), ctx.computed(SCORE_FORMULA, inp));
             }
         }
     }
-    facts.set(rel::HHI, hhis);
-    facts.set(rel::HHI_WGI, wgis);
-    facts.set(rel::TOP_SUPPLIER, tops);
-    facts.set(rel::ALIGNED_SUPPLY, aligned_out);
-    facts.set(rel::REACH, reach_out);
-    facts.set(rel::REACHABLE_SUPPLY, reachable_out);
-    facts.set(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
-    facts.set(rel::LOW_ALIGNED_SUPPLY, low_out);
-    facts.set(rel::LICENSED_SUPPLY, licensed_out);
-    facts.set(rel::SUPPLY_RISK, score_out);
+    facts.put(rel::HHI, hhis);
+    facts.put(rel::HHI_WGI, wgis);
+    facts.put(rel::TOP_SUPPLIER, tops);
+    facts.put(rel::ALIGNED_SUPPLY, aligned_out);
+    facts.put(rel::REACH, reach_out);
+    facts.put(rel::REACHABLE_SUPPLY, reachable_out);
+    facts.put(rel::REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
+    facts.put(rel::LOW_ALIGNED_SUPPLY, low_out);
+    facts.put(rel::LICENSED_SUPPLY, licensed_out);
+    facts.put(rel::SUPPLY_RISK, score_out);
     projections(facts, &ctx);
     // Every relation in reading order, so evaluations need not sort the inputs.
     facts.sort();
@@ -813,14 +813,14 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
     let horizon_of = |i: &Init| eff.get(&i.id).map_or(i.horizon, |e| e.0);
     let horizons: Vec<i64> = inits.iter().map(horizon_of).collect();
 
-    let mut shares_out = Vec::new();
-    let mut hhi_out = Vec::new();
-    let mut aligned_out = Vec::new();
-    let mut reach_aligned_out = Vec::new();
-    let mut reach_aligned_without = Vec::new();
-    let mut low_out = Vec::new();
-    let mut score_out = Vec::new();
-    let mut score_without = Vec::new();
+    let mut shares_out = facts.build();
+    let mut hhi_out = facts.build();
+    let mut aligned_out = facts.build();
+    let mut reach_aligned_out = facts.build();
+    let mut reach_aligned_without = facts.build();
+    let mut low_out = facts.build();
+    let mut score_out = facts.build();
+    let mut score_without = facts.build();
     for i in &inits {
         let h_i = horizon_of(i);
         let (m, s) = (i.mineral, i.stage);
@@ -895,13 +895,13 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             inputs0.clone(),
         );
         for (&c, &bp) in &scaled {
-            shares_out.push((
+            shares_out.push(
                 t3(Value::Sym(i.id), Value::Sym(c), Value::Num(bp)),
                 origin.clone(),
-            ));
+            );
         }
         let h = hhi(scaled.values().copied());
-        hhi_out.push((t2(Value::Sym(i.id), Value::Num(h)), origin.clone()));
+        hhi_out.push(t2(Value::Sym(i.id), Value::Num(h)), origin.clone());
         let h0 = hhi(scaled0.values().copied());
         let consumers: Vec<Sym> = ctx.consumers.iter().copied().collect();
         for k in consumers {
@@ -910,10 +910,10 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
                 .filter(|(c, _)| ctx.is_aligned(k, **c))
                 .map(|(_, bp)| bp)
                 .sum();
-            aligned_out.push((
+            aligned_out.push(
                 t3(Value::Sym(k), Value::Sym(i.id), Value::Num(sum)),
                 origin.clone(),
-            ));
+            );
             if !members.get(&i.partnership).is_some_and(|p| p.contains(&k)) {
                 continue;
             }
@@ -928,31 +928,31 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             let sup = ctx.supply(k, m, s, &world_v, &extra_route, &for_k(&offtake));
             let sup0 = ctx.supply(k, m, s, &world_v0, &extra_route0, &for_k(&offtake0));
             let row = |v: i64| t3(Value::Sym(k), Value::Sym(i.id), Value::Num(v));
-            reach_aligned_out.push((row(sup.aligned), origin.clone()));
-            reach_aligned_without.push((row(sup0.aligned), origin0.clone()));
-            low_out.push((row(sup.low), origin.clone()));
+            reach_aligned_out.push(row(sup.aligned), origin.clone());
+            reach_aligned_without.push(row(sup0.aligned), origin0.clone());
+            low_out.push(row(sup.low), origin.clone());
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup, h) {
                 inp.extend(inputs.iter().copied());
-                score_out.push((row(x), ctx.computed(SCORE_FORMULA, inp)));
+                score_out.push(row(x), ctx.computed(SCORE_FORMULA, inp));
             }
             if let Some((x, mut inp)) = ctx.score(k, m, s, &sup0, h0) {
                 inp.extend(inputs0.iter().copied());
-                score_without.push((row(x), ctx.computed(SCORE_FORMULA, inp)));
+                score_without.push(row(x), ctx.computed(SCORE_FORMULA, inp));
             }
         }
     }
     facts.set(rel::EFFECTIVE_HORIZON, eff_out);
-    facts.set(rel::PROJECTED_SHARE, shares_out);
-    facts.set(rel::PROJECTED_HHI, hhi_out);
-    facts.set(rel::PROJECTED_ALIGNED_SUPPLY, aligned_out);
-    facts.set(rel::PROJECTED_REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
-    facts.set(
+    facts.put(rel::PROJECTED_SHARE, shares_out);
+    facts.put(rel::PROJECTED_HHI, hhi_out);
+    facts.put(rel::PROJECTED_ALIGNED_SUPPLY, aligned_out);
+    facts.put(rel::PROJECTED_REACHABLE_ALIGNED_SUPPLY, reach_aligned_out);
+    facts.put(
         rel::PROJECTED_REACHABLE_ALIGNED_SUPPLY_WITHOUT,
         reach_aligned_without,
     );
-    facts.set(rel::PROJECTED_LOW_ALIGNED_SUPPLY, low_out);
-    facts.set(rel::PROJECTED_SUPPLY_RISK, score_out);
-    facts.set(rel::PROJECTED_SUPPLY_RISK_WITHOUT, score_without);
+    facts.put(rel::PROJECTED_LOW_ALIGNED_SUPPLY, low_out);
+    facts.put(rel::PROJECTED_SUPPLY_RISK, score_out);
+    facts.put(rel::PROJECTED_SUPPLY_RISK_WITHOUT, score_without);
 }
 
 #[cfg(test)]
@@ -974,7 +974,11 @@ mod tests {
         };
         let without = lower::lower(&s, &opts).unwrap();
         assert_eq!(with.db, without.db);
-        assert!(with.origins.iter().any(|o| !o.is_empty()));
+        // With origins, every input tuple has one, computed relations included.
+        for r in 0..with.origins.len() {
+            assert_eq!(with.origins[r].len(), with.db.rel(r).len(), "relation {r}");
+        }
+        assert!(!with.origins[rel::REACH].is_empty());
         assert!(without.origins.iter().all(Vec::is_empty));
         assert_eq!(with.syms.names(), without.syms.names());
     }

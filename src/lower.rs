@@ -74,6 +74,33 @@ pub struct Facts {
     pub keeps_origins: bool,
 }
 
+/// A computed relation as `aggregate` builds it: its tuples, and their origins only when the facts
+/// keep origins (without them no placeholder is stored beside each tuple).
+#[derive(Debug)]
+pub struct Built {
+    tuples: Vec<Tuple>,
+    origins: Vec<Origin>,
+    keep: bool,
+}
+
+impl Built {
+    pub fn push(&mut self, t: Tuple, origin: Origin) {
+        self.tuples.push(t);
+        if self.keep {
+            self.origins.push(origin);
+        }
+    }
+
+    /// How many tuples were pushed: the position the next one takes.
+    pub fn len(&self) -> usize {
+        self.tuples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tuples.is_empty()
+    }
+}
+
 impl Facts {
     pub fn add(&mut self, rel: usize, t: Tuple, origin: Origin) {
         self.db.push(rel, t);
@@ -99,6 +126,27 @@ impl Facts {
             self.origins.resize(rel + 1, Vec::new());
         }
         self.origins[rel] = os;
+    }
+
+    /// Replaces a computed relation's tuples with those of `built`, as [`Facts::set`] does.
+    pub fn put(&mut self, rel: usize, built: Built) {
+        self.db.set(rel, built.tuples);
+        if !self.keeps_origins {
+            return;
+        }
+        if self.origins.len() <= rel {
+            self.origins.resize(rel + 1, Vec::new());
+        }
+        self.origins[rel] = built.origins;
+    }
+
+    /// An empty relation to build, keeping origins as these facts do.
+    pub fn build(&self) -> Built {
+        Built {
+            tuples: Vec::new(),
+            origins: Vec::new(),
+            keep: self.keeps_origins,
+        }
     }
 
     /// Edits the tuples of an input relation, each with its origin, then stores them as
