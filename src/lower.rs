@@ -372,8 +372,18 @@ impl Lowerer<'_> {
     }
 }
 
-/// Validates and lowers a merged scenario. All problems of the scenario are reported together.
+/// Validates and lowers a merged scenario, computed relations included. All problems of the
+/// scenario are reported together.
 pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
+    let mut facts = lower_inputs(s, opts)?;
+    crate::aggregate::compute(&mut facts);
+    Ok(facts)
+}
+
+/// [`lower`] without the computed relations: the facts as the scenario states them, validated.
+/// `aggregate::compute` completes them from the facts alone, so a caller that needs no more of
+/// the scenario can free it first (the plain `lode run` does).
+pub fn lower_inputs(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
     let as_of = opts.as_of.or(s.meta.as_of).unwrap_or(Date {
         year: s.meta.reference_year as i32,
         month: 7,
@@ -419,9 +429,7 @@ pub fn lower(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
             .sort_by_key(|p| (p.src.name().to_string(), p.span.offset()));
         return Err(Error::invalid(&name, l.problems));
     }
-    let mut facts = l.facts;
-    crate::aggregate::compute(&mut facts);
-    Ok(facts)
+    Ok(l.facts)
 }
 
 fn declarations(l: &mut Lowerer<'_>) {

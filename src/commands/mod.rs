@@ -261,8 +261,22 @@ pub fn load_and_lower(path: Option<&Path>, opts: &Options) -> Result<(Scenario, 
 
 /// [`load_and_lower`] for a scenario already read.
 pub fn lower_loaded(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts), Error> {
+    lower_loaded_with(loaded, opts, lower::lower)
+}
+
+/// [`lower_loaded`] without the computed relations ([`lower::lower_inputs`]): the caller runs
+/// `aggregate::compute`, after freeing the scenario if it needs no more of it.
+pub fn lower_loaded_inputs(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts), Error> {
+    lower_loaded_with(loaded, opts, lower::lower_inputs)
+}
+
+fn lower_loaded_with(
+    loaded: Loaded,
+    opts: &Options,
+    lower: fn(&Scenario, &Options) -> Result<Facts, Error>,
+) -> Result<(Scenario, Facts), Error> {
     if loaded.problems.is_empty() {
-        let facts = lower::lower(&loaded.scenario, opts)?;
+        let facts = lower(&loaded.scenario, opts)?;
         return Ok((loaded.scenario, facts));
     }
     let name = loaded.name().to_string();
@@ -270,7 +284,7 @@ pub fn lower_loaded(loaded: Loaded, opts: &Options) -> Result<(Scenario, Facts),
     // A table that could not be read at all leaves its declarations out: every reference to
     // them would look unknown, so references are checked only when every file was read.
     if loaded.complete
-        && let Err(Error::Invalid { problems: more, .. }) = lower::lower(&loaded.scenario, opts)
+        && let Err(Error::Invalid { problems: more, .. }) = lower(&loaded.scenario, opts)
     {
         problems.extend(more);
     }

@@ -1,6 +1,7 @@
 //! `lode run`: evaluate a scenario and print its conclusions.
 
-use super::{Outcome, lower_loaded, options, relation_ids, release};
+use super::{Outcome, lower_loaded, lower_loaded_inputs, options, relation_ids, release};
+use crate::aggregate;
 use crate::bake;
 use crate::cli::{EvalArgs, Format};
 use crate::confidence::{self, Confidences};
@@ -58,16 +59,20 @@ pub fn run(
     let automatic = plain && confidence::has_claims(&loaded.scenario);
     // A listing without proofs never reads an origin, so none is recorded.
     opts.skip_origins = plain && !automatic;
-    let (s, facts) = lower_loaded(loaded, &opts)?;
-    let as_of = facts.as_of.to_string();
     if plain && !automatic {
-        // Past this point the listing reads only the scenario's name and the tuples: the
-        // scenario is freed before the evaluation, which reuses its memory.
+        // Past lowering the listing reads only the scenario's name and the tuples: the
+        // scenario is freed before the computed relations are added and the rules evaluated,
+        // which reuse its memory.
+        let (s, mut facts) = lower_loaded_inputs(loaded, &opts)?;
         let meta = s.meta.clone();
         drop(s);
+        aggregate::compute(&mut facts);
+        let as_of = facts.as_of.to_string();
         let (syms, model) = engine::evaluate_listed(facts, &rels);
         return Ok(listing(format, rels, meta, as_of, syms, model.db));
     }
+    let (s, facts) = lower_loaded(loaded, &opts)?;
+    let as_of = facts.as_of.to_string();
     let ex = Explainer::new(&s, &facts);
     let conf = Confidences::of_relations(&s, &ex, &rels);
     let db = match min {
