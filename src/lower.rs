@@ -116,8 +116,11 @@ impl Facts {
     /// Replaces a relation's tuples (used for computed relations and cuts).
     pub fn set(&mut self, rel: usize, tuples: Vec<(Tuple, Origin)>) {
         if !self.keeps_origins {
-            self.db
-                .set(rel, tuples.into_iter().map(|(t, _)| t).collect());
+            // Into a list of its own size: `collect` would reuse the pairs' allocation in place,
+            // keeping the room of every dropped origin alive beside the tuples.
+            let mut ts = Vec::with_capacity(tuples.len());
+            ts.extend(tuples.into_iter().map(|(t, _)| t));
+            self.db.set(rel, ts);
             return;
         }
         let (ts, os): (Vec<_>, Vec<_>) = tuples.into_iter().unzip();
