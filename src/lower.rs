@@ -113,25 +113,24 @@ impl Facts {
         self.origins[rel].push(origin);
     }
 
-    /// Replaces a relation's tuples (used for computed relations and cuts).
+    /// Replaces a relation's tuples, each given with its origin (cuts, edits; [`Facts::put`] stores
+    /// a relation built as it is computed).
     pub fn set(&mut self, rel: usize, tuples: Vec<(Tuple, Origin)>) {
-        if !self.keeps_origins {
-            // Into a list of its own size: `collect` would reuse the pairs' allocation in place,
-            // keeping the room of every dropped origin alive beside the tuples.
-            let mut ts = Vec::with_capacity(tuples.len());
-            ts.extend(tuples.into_iter().map(|(t, _)| t));
-            self.db.set(rel, ts);
-            return;
+        // Into lists of their own size: `collect` would reuse the pairs' allocation in place,
+        // keeping the room of every dropped origin alive beside the tuples.
+        let mut built = self.build();
+        built.tuples.reserve_exact(tuples.len());
+        if built.keep {
+            built.origins.reserve_exact(tuples.len());
         }
-        let (ts, os): (Vec<_>, Vec<_>) = tuples.into_iter().unzip();
-        self.db.set(rel, ts);
-        if self.origins.len() <= rel {
-            self.origins.resize(rel + 1, Vec::new());
+        for (t, origin) in tuples {
+            built.push(t, origin);
         }
-        self.origins[rel] = os;
+        self.put(rel, built);
     }
 
-    /// Replaces a computed relation's tuples with those of `built`, as [`Facts::set`] does.
+    /// Replaces a relation's tuples with those of `built` (origins too, when the facts keep
+    /// them).
     pub fn put(&mut self, rel: usize, built: Built) {
         self.db.set(rel, built.tuples);
         if !self.keeps_origins {
