@@ -11,7 +11,7 @@
 //! - `TopSupplier(m, s, c, bp)`: the largest share (all tied countries).
 //! - `AlignedSupply(k, m, s, bp)`: Σ world share of the consumer itself and the countries `k`
 //!   rates ally or partner.
-//! - **Reachable supply** (see [`Ctx::reach`]): `Reach(k, m, s, c, bp)` is the part of supplier
+//! - **Reachable supply** (see `Ctx::reach`): `Reach(k, m, s, c, bp)` is the part of supplier
 //!   `c`'s share that consumer `k` can obtain:
 //!   `share × route × (1 − max(committed elsewhere, rival-owned))`, where `route` is the open
 //!   route capacity of a landlocked country with known routes (Σ open route shares / Σ route
@@ -32,7 +32,7 @@
 //!   supply, `H` = HHI / 10,000, `K` = min(1, banned share + licensing_weight · licensed share),
 //!   and the weights the params `score_weight_supply`, `score_weight_concentration`,
 //!   `score_weight_controls`.
-//! - Projections at an initiative's horizon (see [`projections`]).
+//! - Projections at an initiative's horizon (see `projections`).
 
 use crate::datalog::rel;
 use crate::lower::{Facts, InputRef, Origin};
@@ -273,7 +273,7 @@ impl Ctx {
     }
 
     /// A computed tuple's origin; when the facts keep no origins, a placeholder that
-    /// [`Facts::set`] drops, so no list of inputs is copied (at 10⁶ facts, one per reach tuple).
+    /// [`crate::lower::Built`] drops, so no list of inputs is copied (at 10⁶ facts, one per reach tuple).
     fn computed(&self, formula: &'static str, inputs: impl Into<Arc<[Input]>>) -> Origin {
         if self.trace {
             Origin::Computed {

@@ -70,7 +70,7 @@ pub struct Facts {
     pub origins: Vec<Vec<Origin>>,
     /// The date dated facts and events were judged at.
     pub as_of: Date,
-    /// Whether [`Facts::add`] and [`Facts::set`] keep the origins they are given.
+    /// Whether [`Facts::add`], [`Facts::set`] and [`Facts::put`] keep the origins they are given.
     pub keeps_origins: bool,
 }
 

@@ -1,7 +1,7 @@
 //! `lode validate`: how far lode agrees with the assessments analysts already use.
 //!
 //! Everything is computed from an evaluated scenario (the bundled baseline) and the reference
-//! tables of `data/reference/` (embedded in the binary; see [`reference`]):
+//! tables of `data/reference/` (embedded in the binary; see [`mod@reference`]):
 //!
 //! 1. **EU supply risk.** The EU CRM 2023 formula, computed from the scenario's facts:
 //!    `SR = [HHI_WGI(global supply) · IR/2 + HHI_WGI(EU sourcing) · (1 − IR/2)] · (1 − EoL_RIR) · SI_SR`

@@ -9,7 +9,7 @@
 //!
 //! The page stays small (the baseline's is under 1 MB) by packing its long parts: the conclusions,
 //! the footnotes and the full supplier tables (set aside with `Ctx::defer`) and the proof table go
-//! into one JSON data block, compressed and written in base64 in the one script (see [`pack`]).
+//! into one JSON data block, compressed and written in base64 in the one script (see `pack`).
 //! The script unpacks it when the page loads and puts each piece in its placeholder.
 
 mod changes;
@@ -190,7 +190,7 @@ fn pack(ctx: &Ctx<'_>, proofs: &proof::Table) -> String {
     base64(&packed)
 }
 
-/// The data block of a rendered page, unpacked: the JSON text [`pack`] compressed, or `None`
+/// The data block of a rendered page, unpacked: the JSON text `pack` compressed, or `None`
 /// when the page has none (for tests and tools that read a report).
 pub fn unpack(page: &str) -> Option<String> {
     let start = page.find("var LODE_DATA = \"")? + "var LODE_DATA = \"".len();

@@ -460,7 +460,7 @@ fn origin_json(ctx: Ctx<'_>, rel: usize, t: &[Value], o: &Origin) -> Json {
     }
 }
 
-/// A proof as a JSON value (see [`json`]).
+/// A proof as a JSON value (see [`fn@json`]).
 pub fn json_value(ctx: Ctx<'_>, p: &Proof) -> Json {
     let prog = program();
     let mut m = Map::new();

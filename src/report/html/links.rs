@@ -1,6 +1,6 @@
 //! Source strings as text with their web addresses as links.
 //!
-//! Sources are free text ("USGS MCS 2026, https://pubs.usgs.gov/…; github.com/x/y"). Tokens that
+//! Sources are free text (`"USGS MCS 2026, https://pubs.usgs.gov/…; github.com/x/y"`). Tokens that
 //! start with `http://` or `https://`, or look like a bare web address (`host.tld/path` with a
 //! known top-level domain), or a DOI (`10.1234/…`, `doi:10.…`), become links; everything else
 //! stays text. Only http(s) links are ever produced.
