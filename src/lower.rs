@@ -74,8 +74,9 @@ pub struct Facts {
     pub keeps_origins: bool,
 }
 
-/// A computed relation as `aggregate` builds it: its tuples, and their origins only when the facts
-/// keep origins (without them no placeholder is stored beside each tuple).
+/// A relation being built (by `aggregate` as it computes, or by [`Facts::set`]): its tuples, and
+/// their origins only when the facts keep origins (without them no placeholder is stored beside
+/// each tuple). [`Facts::put`] stores it.
 #[derive(Debug)]
 pub struct Built {
     tuples: Vec<Tuple>,
