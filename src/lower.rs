@@ -108,10 +108,7 @@ impl Facts {
         if !self.keeps_origins {
             return;
         }
-        if self.origins.len() <= rel {
-            self.origins.resize(rel + 1, Vec::new());
-        }
-        self.origins[rel].push(origin);
+        self.origins_mut(rel).push(origin);
     }
 
     /// Replaces a relation's tuples, each given with its origin (cuts, edits; [`Facts::put`] stores
@@ -137,10 +134,15 @@ impl Facts {
         if !self.keeps_origins {
             return;
         }
+        *self.origins_mut(rel) = built.origins;
+    }
+
+    /// The origins of a relation, the list made if it had none yet.
+    fn origins_mut(&mut self, rel: usize) -> &mut Vec<Origin> {
         if self.origins.len() <= rel {
             self.origins.resize(rel + 1, Vec::new());
         }
-        self.origins[rel] = built.origins;
+        &mut self.origins[rel]
     }
 
     /// An empty relation to build, keeping origins as these facts do.
