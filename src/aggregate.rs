@@ -798,18 +798,16 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             .sum();
         eff.insert(j.id, ((j.horizon - saved).max(j.start), inp));
     }
-    let eff_out: Vec<(Tuple, Origin)> = eff
-        .iter()
-        .map(|(&i, (h, inp))| {
-            (
-                t2(Value::Sym(i), Value::Num(*h)),
-                ctx.computed(
-                    "effective horizon = horizon − Σ years saved by live years initiatives on the same mineral and country, not before the start",
-                    inp.clone(),
-                ),
-            )
-        })
-        .collect();
+    let mut eff_out = facts.build();
+    for (&i, (h, inp)) in &eff {
+        eff_out.push(
+            t2(Value::Sym(i), Value::Num(*h)),
+            ctx.computed(
+                "effective horizon = horizon − Σ years saved by live years initiatives on the same mineral and country, not before the start",
+                inp.clone(),
+            ),
+        );
+    }
     let horizon_of = |i: &Init| eff.get(&i.id).map_or(i.horizon, |e| e.0);
     let horizons: Vec<i64> = inits.iter().map(horizon_of).collect();
 
@@ -941,7 +939,7 @@ fn projections(facts: &mut Facts, ctx: &Ctx) {
             }
         }
     }
-    facts.set(rel::EFFECTIVE_HORIZON, eff_out);
+    facts.put(rel::EFFECTIVE_HORIZON, eff_out);
     facts.put(rel::PROJECTED_SHARE, shares_out);
     facts.put(rel::PROJECTED_HHI, hhi_out);
     facts.put(rel::PROJECTED_ALIGNED_SUPPLY, aligned_out);
