@@ -193,13 +193,17 @@ impl Facts {
         let mut moved: Vec<Option<Vec<u32>>> = vec![None; orders.len()];
         for ((r, slot), order) in moved.iter_mut().enumerate().zip(orders) {
             let Some(order) = order else { continue };
+            crate::model::gather(self.db.rel_mut(r), &order);
+            if !self.keeps_origins {
+                // No origin, so no reference to renumber.
+                continue;
+            }
+            if let Some(os) = self.origins.get_mut(r) {
+                crate::model::permute(os, &order);
+            }
             let mut new_of = vec![0u32; order.len()];
             for (new, &old) in order.iter().enumerate() {
                 new_of[old as usize] = new as u32;
-            }
-            crate::model::gather(self.db.rel_mut(r), &order);
-            if let Some(os) = self.origins.get_mut(r) {
-                crate::model::permute(os, &order);
             }
             *slot = Some(new_of);
         }
