@@ -67,7 +67,7 @@ pub fn generate(root: &Path) {
     if let Err(e) = std::fs::write(out.join("program.bin"), bytes) {
         fail(&format!("cannot write program.bin: {e}"));
     }
-    write(&out.join("fast.rs"), &gen_program(&program, false));
+    write(&out.join("fast.rs"), &gen_staged(&program));
     write(&out.join("prov.rs"), &gen_program(&program, true));
     let mut files = String::from(
         "/// The rule files, embedded: `(path, text)` in name order.\npub static RULE_FILES: &[(&str, &str)] = &[\n",
@@ -418,5 +418,331 @@ fn gen_program(program: &Program, prov: bool) -> String {
     } else {
         s.push_str("    out\n}\n");
     }
+    s
+}
+
+/// The relations a rule's body reads, positively or negatively.
+fn body_rels(rule: &syntax::Rule) -> impl Iterator<Item = usize> + '_ {
+    rule.body.iter().filter_map(|l| match l {
+        Literal::Pos(a) | Literal::Neg(a) => Some(a.rel),
+        Literal::Cmp(..) | Literal::Bind(..) => None,
+    })
+}
+
+/// The stages of the plain evaluation: `stages[k]` lists the derived relations computed by the
+/// k-th crepe program. A relation's stage is its depth in the graph of the program's strongly
+/// connected components (one more than the deepest component it reads from, input relations at
+/// depth 0), so every relation a stage reads outside its own components was computed by an
+/// earlier stage, negated ones included, and the relations of one stage do not read each other
+/// across components.
+fn stages(program: &Program) -> Vec<Vec<usize>> {
+    let n = program.relations.len();
+    let mut reads: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for rule in &program.rules {
+        reads[rule.head.rel].extend(body_rels(rule));
+    }
+    for r in &mut reads {
+        r.sort_unstable();
+        r.dedup();
+    }
+    let comp = components(&reads);
+    let mut depth = vec![0usize; n];
+    // Components are numbered so that a component reads only components numbered before it
+    // (Tarjan's order), so one pass in that order settles every depth.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&r| (comp[r], r));
+    for &r in &order {
+        if program.relations[r].input {
+            continue;
+        }
+        let d = reads[r]
+            .iter()
+            .filter(|&&b| comp[b] != comp[r])
+            .map(|&b| depth[b])
+            .max()
+            .unwrap_or(0)
+            + 1;
+        // Every member of a component takes the deepest of them.
+        for m in 0..n {
+            if comp[m] == comp[r] {
+                depth[m] = depth[m].max(d);
+            }
+        }
+    }
+    let derived =
+        |r: &usize| !program.relations[*r].input && program.rules.iter().any(|x| x.head.rel == *r);
+    let most = (0..n).filter(derived).map(|r| depth[r]).max().unwrap_or(0);
+    (1..=most)
+        .map(|d| (0..n).filter(derived).filter(|&r| depth[r] == d).collect())
+        .filter(|s: &Vec<usize>| !s.is_empty())
+        .collect()
+}
+
+/// Tarjan's strongly connected components of the graph `reads` (an edge from each relation to
+/// those it reads): `comp[r]` numbers `r`'s component, every component numbered after the ones
+/// it reads from.
+fn components(reads: &[Vec<usize>]) -> Vec<usize> {
+    struct State<'a> {
+        reads: &'a [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        comp: Vec<usize>,
+        comps: usize,
+    }
+    fn visit(s: &mut State<'_>, v: usize) {
+        s.index[v] = Some(s.next);
+        s.low[v] = s.next;
+        s.next += 1;
+        s.stack.push(v);
+        s.on[v] = true;
+        for i in 0..s.reads[v].len() {
+            let w = s.reads[v][i];
+            match s.index[w] {
+                None => {
+                    visit(s, w);
+                    s.low[v] = s.low[v].min(s.low[w]);
+                }
+                Some(iw) if s.on[w] => s.low[v] = s.low[v].min(iw),
+                Some(_) => {}
+            }
+        }
+        if Some(s.low[v]) == s.index[v] {
+            while let Some(w) = s.stack.pop() {
+                s.on[w] = false;
+                s.comp[w] = s.comps;
+                if w == v {
+                    break;
+                }
+            }
+            s.comps += 1;
+        }
+    }
+    let n = reads.len();
+    let mut s = State {
+        reads,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        comp: vec![0; n],
+        comps: 0,
+    };
+    for v in 0..n {
+        if s.index[v].is_none() {
+            visit(&mut s, v);
+        }
+    }
+    s.comp
+}
+
+/// A relation's fields as a Rust tuple type: `(Sym, i64,)`.
+fn carrier_ty(rel: &syntax::Relation) -> String {
+    let tys: Vec<&str> = rel.fields.iter().map(|f| rust_ty(f.ty)).collect();
+    format!("({},)", tys.join(", "))
+}
+
+/// `a0, a1, …` for a relation's fields.
+fn binds(rel: &syntax::Relation) -> String {
+    (0..rel.fields.len())
+        .map(|i| format!("a{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `out.set(r, …)` from an iterator expression `from` of carrier tuples.
+fn to_tuples(ri: usize, rel: &syntax::Relation, from: &str) -> String {
+    let vals: Vec<String> = rel
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match f.ty {
+            Ty::Symbol => format!("Value::Sym(a{i})"),
+            Ty::Number => format!("Value::Num(a{i})"),
+        })
+        .collect();
+    format!(
+        "out.set({ri}, {from}.map(|({},)| Tuple::from([{}])).collect());",
+        binds(rel),
+        vals.join(", ")
+    )
+}
+
+/// `fast.rs`: the plain evaluation, as one crepe program per stage ([`stages`]) run one after
+/// another. crepe holds every relation of a program, and every index it built, until the program
+/// ends; split, each relation and index lives only through the stage that computes or reads it.
+/// Between stages a relation is carried as a list of plain tuples (its fields, no pointer), and
+/// let go after the last stage that reads it, or turned into the database's tuples if `keep`
+/// asks for it.
+fn gen_staged(program: &Program) -> String {
+    let stages = stages(program);
+    let n = program.relations.len();
+    let mut stage_of = vec![None; n];
+    for (k, st) in stages.iter().enumerate() {
+        for &r in st {
+            stage_of[r] = Some(k);
+        }
+    }
+    // Per stage, the relations it reads that an earlier stage (or the facts) supplied.
+    let stage_reads: Vec<Vec<usize>> = stages
+        .iter()
+        .enumerate()
+        .map(|(k, st)| {
+            let mut reads: Vec<usize> = program
+                .rules
+                .iter()
+                .filter(|r| st.contains(&r.head.rel))
+                .flat_map(body_rels)
+                .filter(|&b| stage_of[b] != Some(k))
+                .collect();
+            reads.sort_unstable();
+            reads.dedup();
+            reads
+        })
+        .collect();
+    let last_reader = |r: usize| stage_reads.iter().rposition(|rs| rs.contains(&r));
+
+    let mut s = String::new();
+    s.push_str("// @generated by build.rs from rules/*.dl: do not edit.\n");
+    let _ = writeln!(s, "// {} stages.", stages.len());
+    for (k, st) in stages.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "#[allow(warnings, clippy::all, clippy::pedantic, clippy::unwrap_used, clippy::expect_used, clippy::panic)]\nmod stage{k} {{\n    use crate::model::Sym;\n    crepe::crepe! {{"
+        );
+        let mut declared: Vec<usize> = stage_reads[k].iter().chain(st).copied().collect();
+        declared.sort_unstable();
+        for r in declared {
+            let rel = &program.relations[r];
+            let tys: Vec<String> = rel
+                .fields
+                .iter()
+                .map(|f| format!("pub {}", rust_ty(f.ty)))
+                .collect();
+            let kind = if st.contains(&r) { "@output" } else { "@input" };
+            let _ = writeln!(
+                s,
+                "        {kind}\n        pub struct {}({});",
+                rel.name,
+                tys.join(", ")
+            );
+        }
+        for rule in program.rules.iter().filter(|r| st.contains(&r.head.rel)) {
+            let head = atom(program, &rule.head);
+            if rule.body.is_empty() {
+                let _ = writeln!(s, "        {head};");
+            } else {
+                let _ = writeln!(s, "        {head} <- {};", body(program, &rule.body));
+            }
+        }
+        s.push_str("    }\n}\n\n");
+    }
+    s.push_str("use crate::model::{Database, Packed, Tuple, Value, Sym, word_num, word_sym};\n\n");
+    s.push_str("fn sym(t: &Tuple, i: usize) -> Sym { t.get(i).map_or(Sym::NONE, |v| v.sym()) }\n");
+    s.push_str("fn num(t: &Tuple, i: usize) -> i64 { t.get(i).map_or(0, |v| v.num()) }\n\n");
+    s.push_str("/// Relation `r` of `packed`, taken out (empty if it has none).\nfn take_packed(packed: &mut [Packed], r: usize) -> Packed { packed.get_mut(r).map(std::mem::take).unwrap_or_default() }\n\n");
+    s.push_str("/// Evaluates the rules over `db` (input relations filled) and returns every derived relation.\npub fn run(db: Database) -> Database {\n    run_keeping(db, Vec::new(), &|_| true)\n}\n\n");
+    s.push_str("/// Evaluates the rules over `db` (input relations filled; a relation of `packed` that is not\n/// empty is read from there instead) and returns the derived relations `keep` names (the others\n/// are left empty). Each input relation is let go once copied (freed, unless shared), and each\n/// derived relation once no later stage reads it.\n#[allow(clippy::redundant_closure_for_method_calls, clippy::too_many_lines)]\npub fn run_keeping(mut db: Database, mut packed: Vec<Packed>, keep: &dyn Fn(usize) -> bool) -> Database {\n");
+    let _ = writeln!(s, "    let mut out = Database::empty({n});");
+    // The input relations some stage reads, as plain tuples; the facts' copies go at once.
+    for (ri, rel) in program.relations.iter().enumerate() {
+        if last_reader(ri).is_none() || stage_of[ri].is_some() {
+            continue;
+        }
+        if rel.input {
+            let args: Vec<String> = rel
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match f.ty {
+                    Ty::Symbol => format!("sym(t, {i})"),
+                    Ty::Number => format!("num(t, {i})"),
+                })
+                .collect();
+            let words: Vec<String> = rel
+                .fields
+                .iter()
+                .enumerate()
+                .map(|(i, f)| match f.ty {
+                    Ty::Symbol => format!("word_sym(w, {i})"),
+                    Ty::Number => format!("word_num(w, {i})"),
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    let p = take_packed(&mut packed, {ri});\n    let mut c{ri}: Vec<{}> = if p.is_empty() {{ db.take({ri}).iter().map(|t| ({},)).collect() }} else {{ p.rows().map(|w| ({},)).collect() }};\n    drop(p);",
+                carrier_ty(rel),
+                args.join(", "),
+                words.join(", ")
+            );
+        } else {
+            // Declared but derived by no rule: always empty.
+            let _ = writeln!(
+                s,
+                "    let mut c{ri}: Vec<{}> = Vec::new();",
+                carrier_ty(rel)
+            );
+        }
+    }
+    s.push_str("    drop(db);\n    drop(packed);\n");
+    for (k, st) in stages.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "    // Stage {k}.\n    let mut rt = stage{k}::Crepe::new();"
+        );
+        for &ri in &stage_reads[k] {
+            let rel = &program.relations[ri];
+            let b = binds(rel);
+            // The last stage to read a relation consumes its list.
+            let from = if last_reader(ri) == Some(k) {
+                format!("std::mem::take(&mut c{ri}).into_iter()")
+            } else {
+                format!("c{ri}.iter().copied()")
+            };
+            let _ = writeln!(
+                s,
+                "    rt.extend({from}.map(|({b},)| stage{k}::{}({b})));",
+                rel.name
+            );
+        }
+        let outs: Vec<String> = st.iter().map(|r| format!("o{r}")).collect();
+        let _ = writeln!(
+            s,
+            "    let ({},) = rt.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+            outs.join(", ")
+        );
+        for &ri in st {
+            let rel = &program.relations[ri];
+            let b = binds(rel);
+            let name = &rel.name;
+            if last_reader(ri).is_some() {
+                let _ = writeln!(
+                    s,
+                    "    let mut c{ri}: Vec<{}> = o{ri}.into_iter().map(|stage{k}::{name}({b})| ({b},)).collect();",
+                    carrier_ty(rel)
+                );
+                // Kept relations become tuples now, while later stages read the plain list.
+                let _ = writeln!(
+                    s,
+                    "    if keep({ri}) {{ {} }}",
+                    to_tuples(ri, rel, &format!("c{ri}.iter().copied()"))
+                );
+            } else {
+                let _ = writeln!(
+                    s,
+                    "    if keep({ri}) {{ {} }} else {{ drop(o{ri}); }}",
+                    to_tuples(
+                        ri,
+                        rel,
+                        &format!("o{ri}.into_iter().map(|stage{k}::{name}({b})| ({b},))")
+                    )
+                );
+            }
+        }
+    }
+    s.push_str("    out\n}\n");
     s
 }

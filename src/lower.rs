@@ -7,7 +7,7 @@
 
 use crate::datalog::rel;
 use crate::error::{Error, Problem, SourceFile, suggest};
-use crate::model::{Database, Sym, Symbols, Tuple, Value};
+use crate::model::{Database, Packed, Sym, Symbols, Tuple, Value};
 use crate::params::{self, percent_to_bp};
 use crate::scenario::{Bound, Date, Fact, Loc, Scenario, Val};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -72,6 +72,11 @@ pub struct Facts {
     pub as_of: Date,
     /// Whether [`Facts::add`], [`Facts::set`] and [`Facts::put`] keep the origins they are given.
     pub keeps_origins: bool,
+    /// Parallel to `db`: the relations stored packed instead ([`Facts::pack_all_but`]); their
+    /// lists in `db` are empty.
+    pub packed: Vec<Packed>,
+    /// Per relation: whether [`Facts::build_rel`] builds it packed.
+    pack: Vec<bool>,
 }
 
 /// A relation being built (by `aggregate` as it computes, or by [`Facts::set`]): its tuples, and
@@ -82,23 +87,42 @@ pub struct Built {
     tuples: Vec<Tuple>,
     origins: Vec<Origin>,
     keep: bool,
+    /// Set when the relation is built packed ([`Facts::build_rel`]): its tuples go here.
+    packed: Option<Packed>,
 }
 
 impl Built {
     pub fn push(&mut self, t: Tuple, origin: Origin) {
-        self.tuples.push(t);
+        match &mut self.packed {
+            Some(p) => p.push(&t),
+            None => self.tuples.push(t),
+        }
         if self.keep {
             self.origins.push(origin);
         }
     }
 
+    /// [`Built::push`] of a tuple given by its values, which are copied only into the form the
+    /// relation is built in (no tuple is allocated for a packed relation).
+    pub fn push_values(&mut self, t: &[Value], origin: Origin) {
+        match &mut self.packed {
+            Some(p) => {
+                p.push(t);
+                if self.keep {
+                    self.origins.push(origin);
+                }
+            }
+            None => self.push(t.into(), origin),
+        }
+    }
+
     /// How many tuples were pushed: the position the next one takes.
     pub fn len(&self) -> usize {
-        self.tuples.len()
+        self.packed.as_ref().map_or(self.tuples.len(), Packed::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.tuples.is_empty()
+        self.len() == 0
     }
 }
 
@@ -131,6 +155,13 @@ impl Facts {
     /// them).
     pub fn put(&mut self, rel: usize, built: Built) {
         self.db.set(rel, built.tuples);
+        if let Some(mut p) = built.packed {
+            p.shrink_to_fit();
+            if self.packed.len() <= rel {
+                self.packed.resize_with(rel + 1, Packed::default);
+            }
+            self.packed[rel] = p;
+        }
         if !self.keeps_origins {
             return;
         }
@@ -151,7 +182,31 @@ impl Facts {
             tuples: Vec::new(),
             origins: Vec::new(),
             keep: self.keeps_origins,
+            packed: None,
         }
+    }
+
+    /// An empty relation `rel` to build: packed ([`Packed`]) if [`Facts::pack_all_but`] asked
+    /// for it and the facts keep no origins (a packed relation is never listed or explained),
+    /// else as [`Facts::build`] does.
+    pub fn build_rel(&self, rel: usize) -> Built {
+        let mut built = self.build();
+        if !self.keeps_origins && self.pack.get(rel).copied().unwrap_or(false) {
+            let arity = crate::datalog::program()
+                .relations
+                .get(rel)
+                .map_or(0, |r| r.fields.len());
+            built.packed = Some(Packed::new(arity));
+        }
+        built
+    }
+
+    /// Asks that every relation built from now on by [`Facts::build_rel`], except those of
+    /// `listed`, be stored packed: for an evaluation that lists only `listed`
+    /// ([`crate::engine::evaluate_listed`]), which reads the others only as inputs of the rules.
+    /// Facts that keep origins pack nothing.
+    pub fn pack_all_but(&mut self, listed: &[usize]) {
+        self.pack = (0..self.db.len()).map(|r| !listed.contains(&r)).collect();
     }
 
     /// Edits the tuples of an input relation, each with its origin, then stores them as
@@ -408,6 +463,8 @@ pub fn lower_inputs(s: &Scenario, opts: &Options) -> Result<Facts, Error> {
             origins: vec![Vec::new(); n],
             as_of,
             keeps_origins: !opts.skip_origins,
+            packed: Vec::new(),
+            pack: Vec::new(),
         },
         countries: FxHashSet::default(),
         minerals: FxHashSet::default(),

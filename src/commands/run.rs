@@ -66,6 +66,8 @@ pub fn run(
         let (s, mut facts) = lower_loaded_inputs(loaded, &opts)?;
         let meta = s.meta.clone();
         drop(s);
+        // Computed relations the listing does not show reach the rules packed.
+        facts.pack_all_but(&rels);
         aggregate::compute(&mut facts);
         let as_of = facts.as_of.to_string();
         let (syms, model) = engine::evaluate_listed(facts, &rels);
