@@ -471,10 +471,14 @@ fn stages(program: &Program) -> Vec<Vec<usize>> {
     }
     let derived =
         |r: &usize| !program.relations[*r].input && program.rules.iter().any(|x| x.head.rel == *r);
-    let most = (0..n).filter(derived).map(|r| depth[r]).max().unwrap_or(0);
-    (1..=most)
-        .map(|d| (0..n).filter(derived).filter(|&r| depth[r] == d).collect())
-        .filter(|s: &Vec<usize>| !s.is_empty())
+    (1..=depth.iter().copied().max().unwrap_or(0))
+        .map(|d| {
+            (0..n)
+                .filter(derived)
+                .filter(|&r| depth[r] == d)
+                .collect::<Vec<_>>()
+        })
+        .filter(|st| !st.is_empty())
         .collect()
 }
 
@@ -574,9 +578,10 @@ fn to_tuples(ri: usize, rel: &syntax::Relation, from: &str) -> String {
 /// `fast.rs`: the plain evaluation, as one crepe program per stage ([`stages`]) run one after
 /// another. crepe holds every relation of a program, and every index it built, until the program
 /// ends; split, each relation and index lives only through the stage that computes or reads it.
-/// Between stages a relation is carried as a list of plain tuples (its fields, no pointer), and
-/// let go after the last stage that reads it, or turned into the database's tuples if `keep`
-/// asks for it.
+/// Between stages a relation is carried as a list of plain tuples (its fields, no pointer), let
+/// go after the last stage that reads it unless `keep` asks for it; the kept ones become the
+/// database's tuples at the end, once every stage's sets are gone. Between two stages
+/// `memory::return_pages` hands what the first freed back to the operating system.
 fn gen_staged(program: &Program) -> String {
     let stages = stages(program);
     let n = program.relations.len();
@@ -662,13 +667,18 @@ fn gen_staged(program: &Program) -> String {
                     Ty::Number => format!("num(t, {i})"),
                 })
                 .collect();
+            // `model::Packed`'s layout: a word per symbol, two per number.
+            let mut at = 0;
             let words: Vec<String> = rel
                 .fields
                 .iter()
-                .enumerate()
-                .map(|(i, f)| match f.ty {
-                    Ty::Symbol => format!("word_sym(w, {i})"),
-                    Ty::Number => format!("word_num(w, {i})"),
+                .map(|f| {
+                    let (read, width) = match f.ty {
+                        Ty::Symbol => (format!("word_sym(w, {at})"), 1),
+                        Ty::Number => (format!("word_num(w, {at})"), 2),
+                    };
+                    at += width;
+                    read
                 })
                 .collect();
             let _ = writeln!(
@@ -689,24 +699,40 @@ fn gen_staged(program: &Program) -> String {
     }
     s.push_str("    drop(db);\n    drop(packed);\n");
     for (k, st) in stages.iter().enumerate() {
+        // What the last stage freed (its sets and indices), or the facts once copied, goes back
+        // before this one fills its own.
+        s.push_str("    crate::memory::return_pages();\n");
+        let mutable = if stage_reads[k].is_empty() {
+            ""
+        } else {
+            "mut "
+        };
         let _ = writeln!(
             s,
-            "    // Stage {k}.\n    let mut rt = stage{k}::Crepe::new();"
+            "    // Stage {k}.\n    let {mutable}rt = stage{k}::Crepe::new();"
         );
         for &ri in &stage_reads[k] {
             let rel = &program.relations[ri];
             let b = binds(rel);
-            // The last stage to read a relation consumes its list.
-            let from = if last_reader(ri) == Some(k) {
-                format!("std::mem::take(&mut c{ri}).into_iter()")
+            let last = last_reader(ri) == Some(k);
+            if last && rel.input {
+                // The last stage to read an input relation consumes its list.
+                let _ = writeln!(
+                    s,
+                    "    rt.extend(std::mem::take(&mut c{ri}).into_iter().map(|({b},)| stage{k}::{}({b})));",
+                    rel.name
+                );
             } else {
-                format!("c{ri}.iter().copied()")
-            };
-            let _ = writeln!(
-                s,
-                "    rt.extend({from}.map(|({b},)| stage{k}::{}({b})));",
-                rel.name
-            );
+                let _ = writeln!(
+                    s,
+                    "    rt.extend(c{ri}.iter().copied().map(|({b},)| stage{k}::{}({b})));",
+                    rel.name
+                );
+                if last {
+                    // Read for the last time: kept only for the result.
+                    let _ = writeln!(s, "    if !keep({ri}) {{ c{ri} = Vec::new(); }}");
+                }
+            }
         }
         let outs: Vec<String> = st.iter().map(|r| format!("o{r}")).collect();
         let _ = writeln!(
@@ -718,29 +744,30 @@ fn gen_staged(program: &Program) -> String {
             let rel = &program.relations[ri];
             let b = binds(rel);
             let name = &rel.name;
-            if last_reader(ri).is_some() {
-                let _ = writeln!(
-                    s,
-                    "    let mut c{ri}: Vec<{}> = o{ri}.into_iter().map(|stage{k}::{name}({b})| ({b},)).collect();",
-                    carrier_ty(rel)
-                );
-                // Kept relations become tuples now, while later stages read the plain list.
-                let _ = writeln!(
-                    s,
-                    "    if keep({ri}) {{ {} }}",
-                    to_tuples(ri, rel, &format!("c{ri}.iter().copied()"))
-                );
+            // Carried as plain tuples while a later stage reads it or the result keeps it; the
+            // result's tuples are made at the end, once every stage's sets are gone.
+            let (carried, mutable) = if last_reader(ri).is_some() {
+                ("true".to_string(), "mut ")
             } else {
-                let _ = writeln!(
-                    s,
-                    "    if keep({ri}) {{ {} }} else {{ drop(o{ri}); }}",
-                    to_tuples(
-                        ri,
-                        rel,
-                        &format!("o{ri}.into_iter().map(|stage{k}::{name}({b})| ({b},))")
-                    )
-                );
-            }
+                (format!("keep({ri})"), "")
+            };
+            let _ = writeln!(
+                s,
+                "    let {mutable}c{ri}: Vec<{}> = if {carried} {{ o{ri}.into_iter().map(|stage{k}::{name}({b})| ({b},)).collect() }} else {{ drop(o{ri}); Vec::new() }};",
+                carrier_ty(rel)
+            );
+        }
+    }
+    // The last stage's sets go back before the kept relations become tuples.
+    s.push_str("    crate::memory::return_pages();\n");
+    for st in &stages {
+        for &ri in st {
+            let rel = &program.relations[ri];
+            let _ = writeln!(
+                s,
+                "    if keep({ri}) {{ {} }}",
+                to_tuples(ri, rel, &format!("c{ri}.into_iter()"))
+            );
         }
     }
     s.push_str("    out\n}\n");

@@ -648,6 +648,7 @@ pub fn compute(facts: &mut Facts) {
     facts.put(rel::SUPPLY_RISK, score_out);
     projections(facts, &ctx);
     // Every relation in reading order, so evaluations need not sort the inputs.
+    crate::memory::return_pages();
     facts.sort();
 }
 

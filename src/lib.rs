@@ -18,6 +18,7 @@ pub mod explain;
 pub mod export;
 pub mod r#gen;
 pub mod lower;
+pub mod memory;
 pub mod model;
 pub mod needs;
 pub mod params;

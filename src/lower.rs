@@ -155,8 +155,7 @@ impl Facts {
     /// them).
     pub fn put(&mut self, rel: usize, built: Built) {
         self.db.set(rel, built.tuples);
-        if let Some(mut p) = built.packed {
-            p.shrink_to_fit();
+        if let Some(p) = built.packed {
             if self.packed.len() <= rel {
                 self.packed.resize_with(rel + 1, Packed::default);
             }
@@ -192,11 +191,16 @@ impl Facts {
     pub fn build_rel(&self, rel: usize) -> Built {
         let mut built = self.build();
         if !self.keeps_origins && self.pack.get(rel).copied().unwrap_or(false) {
-            let arity = crate::datalog::program()
+            let syms = crate::datalog::program()
                 .relations
                 .get(rel)
-                .map_or(0, |r| r.fields.len());
-            built.packed = Some(Packed::new(arity));
+                .map_or_else(Vec::new, |r| {
+                    r.fields
+                        .iter()
+                        .map(|f| f.ty == crate::datalog::syntax::Ty::Symbol)
+                        .collect()
+                });
+            built.packed = Some(Packed::new(syms));
         }
         built
     }

@@ -9,6 +9,13 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's collection, forced: every page freed and not reused goes back to the operating
+/// system now, instead of after its purge delay (a second, longer than a 10^5-fact run).
+fn collect() {
+    // SAFETY: `mi_collect` takes no pointer and may be called at any time from any thread.
+    unsafe { libmimalloc_sys::mi_collect(true) }
+}
+
 fn main() -> ExitCode {
     let cli = match lode::cli::Cli::try_parse() {
         Ok(cli) => cli,
@@ -18,6 +25,7 @@ fn main() -> ExitCode {
         }
     };
     lode::commands::exit_after_command();
+    lode::memory::on_return_pages(collect);
     match lode::commands::dispatch(cli) {
         Ok(outcome) => {
             // Buffered: `lode run` writes its listing as it formats it, in small pieces.

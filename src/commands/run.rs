@@ -9,6 +9,7 @@ use crate::datalog::program;
 use crate::engine;
 use crate::error::Error;
 use crate::explain::Explainer;
+use crate::memory::return_pages;
 use crate::model::{Database, Symbols, Value};
 use crate::report;
 use crate::scenario;
@@ -63,9 +64,11 @@ pub fn run(
         // Past lowering the listing reads only the scenario's name and the tuples: the
         // scenario is freed before the computed relations are added and the rules evaluated,
         // which reuse its memory.
+        return_pages();
         let (s, mut facts) = lower_loaded_inputs(loaded, &opts)?;
         let meta = s.meta.clone();
         drop(s);
+        return_pages();
         // Computed relations the listing does not show reach the rules packed.
         facts.pack_all_but(&rels);
         aggregate::compute(&mut facts);
