@@ -316,15 +316,7 @@ fn gen_prov(program: &Program) -> String {
         if !rel.input || !read.contains(&ri) {
             continue;
         }
-        let args: Vec<String> = rel
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| match f.ty {
-                Ty::Symbol => format!("sym(t, {i})"),
-                Ty::Number => format!("num(t, {i})"),
-            })
-            .collect();
+        let args: Vec<String> = per_field(rel, "sym(t, {i})", "num(t, {i})");
         let _ = writeln!(
             s,
             "    rt.extend(db.take({ri}).iter().map(|t| {}({})));",
@@ -362,15 +354,7 @@ fn gen_prov(program: &Program) -> String {
             continue;
         }
         let binds: Vec<String> = (0..rel.fields.len()).map(|i| format!("a{i}")).collect();
-        let vals: Vec<String> = rel
-            .fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| match f.ty {
-                Ty::Symbol => format!("Value::Sym(a{i})"),
-                Ty::Number => format!("Value::Num(a{i})"),
-            })
-            .collect();
+        let vals: Vec<String> = per_field(rel, "Value::Sym(a{i})", "Value::Num(a{i})");
         let _ = writeln!(
             s,
             "    out.set({ri}, o{ri}.into_iter().map(|{}({})| Tuple::from([{}])).collect());",
@@ -548,17 +532,25 @@ fn binds(rel: &syntax::Relation) -> String {
         .join(", ")
 }
 
-/// `out.set(r, …)` from an iterator expression `from` of carrier tuples.
-fn to_tuples(ri: usize, rel: &syntax::Relation, from: &str) -> String {
-    let vals: Vec<String> = rel
-        .fields
+/// One expression per field of `rel`: `sym` for a symbol, `num` for a number, `{i}` in either
+/// standing for the field's position.
+fn per_field(rel: &syntax::Relation, sym: &str, num: &str) -> Vec<String> {
+    rel.fields
         .iter()
         .enumerate()
-        .map(|(i, f)| match f.ty {
-            Ty::Symbol => format!("Value::Sym(a{i})"),
-            Ty::Number => format!("Value::Num(a{i})"),
+        .map(|(i, f)| {
+            let pattern = match f.ty {
+                Ty::Symbol => sym,
+                Ty::Number => num,
+            };
+            pattern.replace("{i}", &i.to_string())
         })
-        .collect();
+        .collect()
+}
+
+/// `out.set(r, …)` from an iterator expression `from` of carrier tuples.
+fn to_tuples(ri: usize, rel: &syntax::Relation, from: &str) -> String {
+    let vals: Vec<String> = per_field(rel, "Value::Sym(a{i})", "Value::Num(a{i})");
     format!(
         "out.set({ri}, {from}.map(|({},)| Tuple::from([{}])).collect());",
         binds(rel),
@@ -648,15 +640,7 @@ fn gen_staged(program: &Program) -> String {
             continue;
         }
         if rel.input {
-            let args: Vec<String> = rel
-                .fields
-                .iter()
-                .enumerate()
-                .map(|(i, f)| match f.ty {
-                    Ty::Symbol => format!("sym(t, {i})"),
-                    Ty::Number => format!("num(t, {i})"),
-                })
-                .collect();
+            let args = per_field(rel, "sym(t, {i})", "num(t, {i})");
             // `model::Packed`'s layout: a word per symbol, two per number.
             let mut at = 0;
             let words: Vec<String> = rel
