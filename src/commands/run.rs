@@ -74,6 +74,7 @@ pub fn run(
         aggregate::compute(&mut facts);
         let as_of = facts.as_of.to_string();
         let (syms, model) = engine::evaluate_listed(facts, &rels);
+        return_pages();
         return Ok(listing(format, rels, meta, as_of, syms, model.db));
     }
     let (s, facts) = lower_loaded(loaded, &opts)?;
