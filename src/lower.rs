@@ -106,13 +106,11 @@ impl Built {
     /// relation is built in (no tuple is allocated for a packed relation).
     pub fn push_values(&mut self, t: &[Value], origin: Origin) {
         match &mut self.packed {
-            Some(p) => {
-                p.push(t);
-                if self.keep {
-                    self.origins.push(origin);
-                }
-            }
-            None => self.push(t.into(), origin),
+            Some(p) => p.push(t),
+            None => self.tuples.push(t.into()),
+        }
+        if self.keep {
+            self.origins.push(origin);
         }
     }
 
@@ -155,11 +153,20 @@ impl Facts {
     /// them).
     pub fn put(&mut self, rel: usize, built: Built) {
         self.db.set(rel, built.tuples);
-        if let Some(p) = built.packed {
-            if self.packed.len() <= rel {
-                self.packed.resize_with(rel + 1, Packed::default);
+        // A relation is stored one way: a relation built again as tuples leaves no packed copy
+        // behind for the evaluation to read instead.
+        match built.packed {
+            Some(p) => {
+                if self.packed.len() <= rel {
+                    self.packed.resize_with(rel + 1, Packed::default);
+                }
+                self.packed[rel] = p;
             }
-            self.packed[rel] = p;
+            None => {
+                if let Some(p) = self.packed.get_mut(rel) {
+                    *p = Packed::default();
+                }
+            }
         }
         if !self.keeps_origins {
             return;
